@@ -79,6 +79,8 @@ def parse_period(label: str, fiscal_start_month: int = 7) -> Period:
     """Parse a period label; raises ``ValueError`` with a readable message when malformed."""
     text = str(label).strip()
     if m := _MONTH.match(text):
+        if not 1 <= int(m[2]) <= 12:
+            raise ValueError(f"{text!r} is not a period: month {int(m[2])} is not between 1 and 12")
         key = month_key(int(m[1]), int(m[2]))
         return Period(text, PeriodType.month, key, key)
     if m := _QUARTER.match(text):

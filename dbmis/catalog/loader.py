@@ -7,7 +7,6 @@ Every problem in every file is collected before anything is raised, so that one 
 from __future__ import annotations
 
 import json
-import os
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,11 +38,8 @@ def default_catalog_dir() -> Path:
 
 
 def resolve_catalog_dir(folder: Path | str | None = None) -> Path:
-    """An explicit folder, else ``DBMIS_CATALOG``, else the bundled default."""
-    if folder:
-        return Path(folder)
-    named = os.environ.get("DBMIS_CATALOG")
-    return Path(named) if named else default_catalog_dir()
+    """The given folder (settings pass ``DBMIS_CATALOG`` here), else the bundled default."""
+    return Path(folder) if folder else default_catalog_dir()
 
 
 class _Collector:

@@ -1,0 +1,76 @@
+"""The root ``dbmis`` command and its global options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dbmis import __version__
+from dbmis.cli import catalog_cmd, db_cmd, serve_cmd
+from dbmis.cli.context import CliState, fail
+from dbmis.errors import ConfigError
+from dbmis.settings import load_settings
+
+HELP = """DBMIS: the Delivery Unit's data system for the Rule of Law Roadmap.
+
+Typical first steps:
+
+  dbmis catalog check     check the Roadmap catalog and print what it holds
+
+  dbmis init              create or upgrade the warehouse and load the catalog into it
+
+  dbmis serve             run the website on http://127.0.0.1:8050
+
+Settings come from DBMIS_* environment variables or a dbmis.toml file
+(DBMIS_DATABASE_URL, DBMIS_CATALOG, DBMIS_INSTANCE_DIR, DBMIS_MODE, ...); see README.md.
+"""
+
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(catalog_cmd.app, name="catalog")
+db_cmd.register(app)
+serve_cmd.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dbmis {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    database_url: Annotated[
+        str | None, typer.Option(help="Warehouse URL (overrides DBMIS_DATABASE_URL).")
+    ] = None,
+    catalog: Annotated[
+        Path | None, typer.Option(help="Catalog folder (overrides DBMIS_CATALOG).")
+    ] = None,
+) -> None:
+    overrides: dict[str, object] = {}
+    if database_url:
+        overrides["database_url"] = database_url
+    if catalog:
+        overrides["catalog"] = catalog
+    try:
+        ctx.obj = CliState(settings=load_settings(**overrides))
+    except ConfigError as exc:
+        raise fail(exc, exit_code=2) from exc
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""Ingest: templates, safety checks, reading, validation and loading of district returns."""

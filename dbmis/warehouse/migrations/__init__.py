@@ -1,0 +1,1 @@
+"""Alembic migrations of the warehouse, run programmatically by :mod:`dbmis.warehouse.migrate`."""

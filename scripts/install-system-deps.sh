@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the Debian packages DBMIS's tests use, only those missing. Needs root (or sudo).
+set -euo pipefail
+packages=(chromium fonts-noto-core poppler-utils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then echo "system packages: all present"; exit 0; fi
+echo "system packages: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system packages: done"
