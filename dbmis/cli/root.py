@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dbmis import __version__
-from dbmis.cli import catalog_cmd, db_cmd, serve_cmd
+from dbmis.cli import catalog_cmd, db_cmd, serve_cmd, templates_cmd
 from dbmis.cli.context import CliState, fail
 from dbmis.errors import ConfigError
 from dbmis.settings import load_settings
@@ -17,10 +17,11 @@ HELP = """DBMIS: the Delivery Unit's data system for the Rule of Law Roadmap.
 
 Typical first steps:
 
+\b
   dbmis catalog check     check the Roadmap catalog and print what it holds
 
-  dbmis init              create or upgrade the warehouse and load the catalog into it
-
+  dbmis init              create or upgrade the warehouse, load the catalog
+  dbmis templates build   write the Excel templates focal points fill
   dbmis serve             run the website on http://127.0.0.1:8050
 
 Settings come from DBMIS_* environment variables or a dbmis.toml file
@@ -34,6 +35,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(templates_cmd.app, name="templates")
 db_cmd.register(app)
 serve_cmd.register(app)
 
