@@ -16,18 +16,25 @@ def register(app: typer.Typer) -> None:
         Safe to run again: migrations already applied are skipped and an unchanged catalog
         changes nothing.
         """
-        from dbmis.warehouse import Database, sync_catalog, upgrade
+        from dbmis.warehouse import Database, current_revision, sync_catalog, upgrade
 
         cli = state(ctx)
         try:
             catalog = cli.catalog()
-            db = Database.from_settings(cli.settings)
+            db = Database(cli.settings)
             try:
-                revision = upgrade(db)
+                upgrade(db)
+                revision = current_revision(db)
                 report = sync_catalog(db, catalog)
             finally:
                 db.dispose()
         except DbmisError as exc:
             raise fail(exc) from exc
-        typer.echo(f"warehouse {db.safe_url} at schema revision {revision}")
-        typer.echo(f"catalog {catalog.roadmap.province.en} ({catalog.fingerprint}): {report}")
+        typer.echo(f"warehouse {db.url.render_as_string(hide_password=True)}: schema at {revision}")
+        typer.echo(f"catalog {catalog.roadmap.province.en} (fingerprint {catalog.fingerprint}):")
+        if not report.changed:
+            typer.echo("  already in sync: nothing changed")
+        for kind in ("inserted", "updated", "deactivated"):
+            counts = {k: v for k, v in getattr(report, kind).items() if v}
+            if counts:
+                typer.echo(f"  {kind}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 
@@ -76,30 +76,42 @@ class Database:
 
         Reads never commit: anything written through it by mistake is discarded.
         """
-        with self.engine.connect() as conn, conn.begin() as trans:
+        with self._connect() as conn, conn.begin() as trans:
             yield conn
             trans.rollback()
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, *, foreign_keys: bool = True) -> Iterator[Connection]:
         """A connection in a write transaction: committed if the block ends, else rolled back.
 
         On SQLite the write lock is taken at BEGIN (``BEGIN IMMEDIATE``), waiting up to the busy
         timeout; when it cannot be had, :class:`WarehouseError` with code ``WAREHOUSE_BUSY``.
+
+        ``foreign_keys=False`` is for schema migrations on SQLite, which rebuild tables: foreign
+        keys are switched off for the transaction (a dropped parent table would otherwise fire
+        ON DELETE actions) and checked with ``PRAGMA foreign_key_check`` before the commit.
         """
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
+            sqlite_fk_off = not foreign_keys and self.dialect_name == "sqlite"
+            if sqlite_fk_off:  # only possible outside a transaction: use the driver directly
+                _driver_execute(conn, "PRAGMA foreign_keys=OFF")
             try:
-                trans = conn.begin()
-            except OperationalError as exc:
-                if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-                    raise WarehouseError(
-                        "the database is busy with another write; try again shortly",
-                        code="WAREHOUSE_BUSY",
-                    ) from exc
-                raise
-            with trans:
-                yield conn
+                with _begin(conn):
+                    yield conn
+                    if sqlite_fk_off:
+                        _check_foreign_keys(conn)
+            finally:
+                if sqlite_fk_off and not conn.invalidated:
+                    _driver_execute(conn, "PRAGMA foreign_keys=ON")
+
+    def _connect(self) -> Connection:
+        try:
+            return self.engine.connect()
+        except OperationalError as exc:
+            raise WarehouseError(
+                f"cannot connect to {self!r}: {exc.orig}", code="WAREHOUSE_UNREACHABLE"
+            ) from exc
 
     def dispose(self) -> None:
         """Close every pooled connection (the engine can still be used afterwards)."""
@@ -107,6 +119,36 @@ class Database:
 
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+
+def _begin(conn: Connection) -> RootTransaction:
+    """Begin a transaction; a SQLite write lock that cannot be had becomes WAREHOUSE_BUSY."""
+    try:
+        return conn.begin()
+    except OperationalError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise WarehouseError(
+                "the database is busy with another write; try again shortly",
+                code="WAREHOUSE_BUSY",
+            ) from exc
+        raise
+
+
+def _driver_execute(conn: Connection, statement: str) -> None:
+    """Run a statement on the driver connection, outside SQLAlchemy's transaction handling."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    """Raise (so the transaction rolls back) if any row of SQLite points nowhere."""
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        where = ", ".join(f"{row[0]} rowid {row[1]} -> {row[2]}" for row in broken[:5])
+        raise WarehouseError(f"{len(broken)} broken foreign key(s): {where}")
 
 
 def _create_engine(url: URL, busy_timeout_ms: int, echo: bool) -> Engine:

@@ -1,0 +1,243 @@
+"""Submissions: one uploaded file for a district x institution x year, in numbered revisions.
+
+At most one revision per key is *current* (a partial unique index guarantees it). A new upload
+becomes the current revision and the previous one is marked ``superseded`` in the same
+transaction. Approving and returning act on the current revision only, in one conditional
+UPDATE, so a re-upload racing an approval cannot move the approval to the new revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, select, text, update
+
+from dbmis.errors import ConflictError, NotFoundError
+from dbmis.warehouse.schema import SOURCE_KINDS, submission
+from dbmis.warehouse.types import utcnow
+
+#: status -> the statuses a submission may move to it from (via :func:`set_status`)
+REVIEW_TRANSITIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "approved": ("submitted",),
+        "returned": ("submitted", "approved"),  # returning approved data is the un-approve
+    }
+)
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    """What the loader knows about a file that passed (or failed) validation."""
+
+    district_id: int
+    institution_id: int
+    year: int
+    sha256: str
+    source_kind: str
+    filename: str
+    size_bytes: int
+    uploaded_by: int | None = None
+    report: dict[str, Any] | None = None
+    counts: dict[str, Any] | None = None
+    is_demo: bool = False
+    rejected: bool = False  # a rejected file is recorded but never becomes current
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    district_id: int
+    institution_id: int
+    year: int
+    revision: int
+    status: str
+    is_current: bool
+    sha256: str
+    source_kind: str
+    filename: str
+    size_bytes: int
+    uploaded_by: int | None
+    uploaded_at: datetime
+    reviewed_by: int | None
+    reviewed_at: datetime | None
+    review_reason: str | None
+    approved_at: datetime | None
+    report: dict[str, Any] | None = field(repr=False)
+    counts: dict[str, Any] | None
+    is_demo: bool
+
+
+def _submission(row: Row[Any]) -> Submission:
+    return Submission(**row._mapping)
+
+
+def _key(district_id: int, institution_id: int, year: int) -> Any:
+    return (
+        (submission.c.district_id == district_id)
+        & (submission.c.institution_id == institution_id)
+        & (submission.c.year == year)
+    )
+
+
+def lock_key(conn: Connection, district_id: int, institution_id: int, year: int) -> None:
+    """Serialise writers of one key until the transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: nothing to do, the write
+    transaction (BEGIN IMMEDIATE) already holds the database's write lock.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:a, :b)"),
+            {"a": district_id, "b": institution_id * 10_000 + year},
+        )
+
+
+def next_revision(conn: Connection, district_id: int, institution_id: int, year: int) -> int:
+    """1 for the first file of a key, else one more than the highest revision so far."""
+    highest = conn.execute(
+        select(func.max(submission.c.revision)).where(_key(district_id, institution_id, year))
+    ).scalar_one()
+    return (highest or 0) + 1
+
+
+def current_submission(
+    conn: Connection, district_id: int, institution_id: int, year: int
+) -> Submission | None:
+    """The current revision of a key, or None."""
+    row = conn.execute(
+        select(submission).where(_key(district_id, institution_id, year), submission.c.is_current)
+    ).first()
+    return None if row is None else _submission(row)
+
+
+def insert_submission(
+    conn: Connection, new: NewSubmission, *, now: datetime | None = None
+) -> Submission:
+    """Record a new revision; unless rejected it becomes current and supersedes the old one."""
+    if new.source_kind not in SOURCE_KINDS:
+        raise ValueError(f"source_kind must be one of {SOURCE_KINDS}, not {new.source_kind!r}")
+    lock_key(conn, new.district_id, new.institution_id, new.year)
+    revision = next_revision(conn, new.district_id, new.institution_id, new.year)
+    if not new.rejected:
+        conn.execute(
+            update(submission)
+            .where(_key(new.district_id, new.institution_id, new.year), submission.c.is_current)
+            .values(is_current=False, status="superseded")
+        )
+    values = {
+        "district_id": new.district_id,
+        "institution_id": new.institution_id,
+        "year": new.year,
+        "revision": revision,
+        "status": "rejected" if new.rejected else "submitted",
+        "is_current": not new.rejected,
+        "sha256": new.sha256,
+        "source_kind": new.source_kind,
+        "filename": new.filename,
+        "size_bytes": new.size_bytes,
+        "uploaded_by": new.uploaded_by,
+        "uploaded_at": now or utcnow(),
+        "report": new.report,
+        "counts": new.counts,
+        "is_demo": new.is_demo,
+    }
+    new_id = conn.execute(insert(submission).values(values).returning(submission.c.id)).scalar_one()
+    return get_submission(conn, new_id)
+
+
+def find_by_sha256(
+    conn: Connection, district_id: int, institution_id: int, year: int, sha256: str
+) -> Submission | None:
+    """The latest revision of this key with these exact bytes, or None (check ``is_current``)."""
+    row = conn.execute(
+        select(submission)
+        .where(_key(district_id, institution_id, year), submission.c.sha256 == sha256)
+        .order_by(submission.c.revision.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else _submission(row)
+
+
+def get_submission(conn: Connection, submission_id: int) -> Submission:
+    """The submission with this id; NotFoundError if there is none."""
+    row = conn.execute(select(submission).where(submission.c.id == submission_id)).first()
+    if row is None:
+        raise NotFoundError(f"no submission with id {submission_id}")
+    return _submission(row)
+
+
+def list_submissions(
+    conn: Connection,
+    *,
+    district_ids: list[int] | None = None,
+    institution_ids: list[int] | None = None,
+    year: int | None = None,
+    statuses: list[str] | None = None,
+    current_only: bool = False,
+    include_demo: bool = True,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[Submission]:
+    """Submissions matching every given filter, newest upload first."""
+    query = select(submission)
+    if district_ids is not None:
+        query = query.where(submission.c.district_id.in_(district_ids))
+    if institution_ids is not None:
+        query = query.where(submission.c.institution_id.in_(institution_ids))
+    if year is not None:
+        query = query.where(submission.c.year == year)
+    if statuses is not None:
+        query = query.where(submission.c.status.in_(statuses))
+    if current_only:
+        query = query.where(submission.c.is_current)
+    if not include_demo:
+        query = query.where(~submission.c.is_demo)
+    query = query.order_by(submission.c.uploaded_at.desc(), submission.c.id.desc())
+    return [_submission(r) for r in conn.execute(query.limit(limit).offset(offset))]
+
+
+def set_status(
+    conn: Connection,
+    submission_id: int,
+    status: str,
+    *,
+    reviewer_id: int | None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> Submission:
+    """Approve or return the *current* revision. ConflictError if it is no longer reviewable.
+
+    Returning needs a reason. Approving sets ``approved_at``; returning clears it.
+    """
+    allowed_from = REVIEW_TRANSITIONS.get(status)
+    if allowed_from is None:
+        raise ValueError(f"status must be one of {', '.join(REVIEW_TRANSITIONS)}, not {status!r}")
+    if status == "returned" and not (reason and reason.strip()):
+        raise ValueError("returning a submission needs a reason")
+    at = now or utcnow()
+    result = conn.execute(
+        update(submission)
+        .where(
+            submission.c.id == submission_id,
+            submission.c.is_current,
+            submission.c.status.in_(allowed_from),
+        )
+        .values(
+            status=status,
+            reviewed_by=reviewer_id,
+            reviewed_at=at,
+            review_reason=reason,
+            approved_at=at if status == "approved" else None,
+        )
+    )
+    if result.rowcount != 1:
+        found = get_submission(conn, submission_id)  # NotFoundError if it does not exist
+        raise ConflictError(
+            f"submission {submission_id} is {found.status}"
+            f"{'' if found.is_current else ' and not current'}: it cannot become {status}"
+        )
+    return get_submission(conn, submission_id)
