@@ -17,9 +17,6 @@ result is the same as a fresh :func:`build_template` call (a test compares the t
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,11 +29,15 @@ from openpyxl import Workbook
 from dbmis.catalog import Catalog
 from dbmis.demo.synth import FAULT_KINDS, BrokenFile, DemoData
 from dbmis.ingest import layout as L
-from dbmis.ingest.templates.build import FIXED_TIME, build_template, template_filename
+from dbmis.ingest.templates.build import (
+    FIXED_TIME,
+    build_template,
+    template_filename,
+    workbook_bytes,
+)
 
 DEMO_LABEL = "DBMIS DEMO DATA: synthetic figures, not real returns"
 _META_DISTRICT_ROW = L.META_KEYS.index("district") + 1
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 @dataclass(frozen=True)
@@ -104,27 +105,6 @@ def _saved_on(data: DemoData, district: str, institution: str, year: int) -> dat
     return _save_dates(data).get((district, institution, year), FIXED_TIME)
 
 
-def _to_bytes(wb: Workbook, when: datetime) -> bytes:
-    """Save, then fix the document and zip times so that the same input gives the same bytes."""
-    for ws in wb.worksheets:
-        # openpyxl remembers this while saving; reset it so a re-used workbook saves like a new one
-        ws.column_dimensions.max_outline = None
-    raw = io.BytesIO()
-    wb.save(raw)
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            payload = src.read(info)
-            if info.filename == "docProps/core.xml":
-                payload = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", payload)
-            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            dst.writestr(entry, payload)
-    return out.getvalue()
-
-
 def _new_template(catalog: Catalog, institution: str, year: int, district: str) -> Workbook:
     wb = build_template(catalog, institution, year=year, district=district)
     wb.properties.description = DEMO_LABEL
@@ -137,7 +117,7 @@ def filled_workbook(catalog: Catalog, data: DemoData, district: str, institution
     _check_same_catalog(catalog, data)
     wb = _new_template(catalog, institution, year, district)
     _fill(wb, catalog, data, district, institution, year)
-    return _to_bytes(wb, _saved_on(data, district, institution, year))
+    return workbook_bytes(wb, _saved_on(data, district, institution, year))
 
 
 # --- faults ------------------------------------------------------------------------------------
@@ -229,7 +209,7 @@ def broken_workbook(catalog: Catalog, data: DemoData, fault: BrokenFile) -> byte
     wb = _new_template(catalog, fault.institution, fault.year, fault.district)
     _fill(wb, catalog, data, fault.district, fault.institution, fault.year)
     apply_fault(wb, fault, catalog=catalog)
-    return _to_bytes(wb, _saved_on(data, fault.district, fault.institution, fault.year))
+    return workbook_bytes(wb, _saved_on(data, fault.district, fault.institution, fault.year))
 
 
 def broken_filename(fault: BrokenFile) -> str:
@@ -269,7 +249,7 @@ def iter_demo_files(catalog: Catalog, data: DemoData,
                     inst,
                     year,
                     template_filename(inst, district, year),
-                    _to_bytes(wb, saved.get((district, inst, year), FIXED_TIME)),
+                    workbook_bytes(wb, saved.get((district, inst, year), FIXED_TIME)),
                     True,
                 )
 

@@ -7,6 +7,8 @@ point downloads one pre-filled and locked for their district and year.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from dbmis.catalog.models import Indicator
 from dbmis.ingest import layout as L
 from dbmis.ingest.templates.text import INSTRUCTIONS_EN, INSTRUCTIONS_UR, MONTH_NAMES, UNIT_LABELS
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 FIXED_TIME = datetime(2026, 1, 1)  # constant document times keep generated files reproducible
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -76,9 +79,29 @@ def build_template(
 def template_bytes(
     catalog: Catalog, institution: str, *, year: int | None = None, district: str | None = None
 ) -> bytes:
-    buffer = io.BytesIO()
-    build_template(catalog, institution, year=year, district=district).save(buffer)
-    return buffer.getvalue()
+    wb = build_template(catalog, institution, year=year, district=district)
+    return workbook_bytes(wb, FIXED_TIME)
+
+
+def workbook_bytes(wb: Workbook, when: datetime) -> bytes:
+    """Save, then fix the document and zip times so that the same input gives the same bytes."""
+    for ws in wb.worksheets:
+        # openpyxl remembers this while saving; reset it so a re-used workbook saves like a new one
+        ws.column_dimensions.max_outline = None
+    raw = io.BytesIO()
+    wb.save(raw)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info)
+            if info.filename == "docProps/core.xml":
+                payload = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", payload)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, payload)
+    return out.getvalue()
 
 
 def write_templates(
