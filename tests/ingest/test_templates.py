@@ -21,7 +21,7 @@ def mini() -> Catalog:
     return load_catalog(MINI)
 
 
-def open_book(data: bytes):  # noqa: ANN201
+def open_book(data: bytes):
     return load_workbook(io.BytesIO(data))
 
 
