@@ -24,6 +24,7 @@ system-deps:
 
 demo: install
 	DBMIS_MODE=demo $(VENV)/bin/dbmis init
+	DBMIS_MODE=demo $(VENV)/bin/dbmis demo
 	DBMIS_MODE=demo $(VENV)/bin/dbmis serve --host 127.0.0.1 --port 8050
 
 lint: install

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dbmis import __version__
-from dbmis.cli import catalog_cmd, db_cmd, serve_cmd, templates_cmd
+from dbmis.cli import catalog_cmd, db_cmd, demo_cmd, ingest_cmd, serve_cmd, templates_cmd
 from dbmis.cli.context import CliState, fail
 from dbmis.errors import ConfigError
 from dbmis.settings import load_settings
@@ -22,6 +22,8 @@ Typical first steps:
 
   dbmis init              create or upgrade the warehouse, load the catalog
   dbmis templates build   write the Excel templates focal points fill
+  dbmis ingest FILE...    check filled templates cell by cell and load those that pass
+  dbmis demo              fill an empty warehouse with synthetic demo data
   dbmis serve             run the website on http://127.0.0.1:8050
 
 Settings come from DBMIS_* environment variables or a dbmis.toml file
@@ -37,6 +39,8 @@ app = typer.Typer(
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(templates_cmd.app, name="templates")
 db_cmd.register(app)
+ingest_cmd.register(app)
+demo_cmd.register(app)
 serve_cmd.register(app)
 
 

@@ -241,6 +241,8 @@ def iter_demo_files(catalog: Catalog, data: DemoData,
                                    broken_workbook(catalog, data, fault), False, fault)  # fmt: skip
                 if year not in data.years:
                     continue
+                if np.isnan(data.grid(district, inst, year)).all():
+                    continue  # a return never sent is never uploaded
                 if wb is None:  # built once per institution and year, re-used for each district
                     wb = _new_template(catalog, inst, year, district)
                 _fill(wb, catalog, data, district, inst, year)

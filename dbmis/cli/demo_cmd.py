@@ -1,0 +1,68 @@
+"""``dbmis demo``: build a warehouse of synthetic, clearly labelled demo data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dbmis.cli.context import fail, state
+from dbmis.errors import DbmisError
+from dbmis.periods import month_label
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo(
+        ctx: typer.Context,
+        seed: Annotated[int, typer.Option(help="Random seed of the synthetic data.")] = 2022,
+    ) -> None:
+        """Fill the warehouse with synthetic demo returns for every district and institution.
+
+        Every file goes through the same checks as a real upload; a few deliberately broken
+        files are rejected. Runs only on an empty or demo warehouse; the data is marked demo.
+        """
+        from dbmis.demo.load import DemoReport, load_demo
+        from dbmis.ingest.evidence import EvidenceStore
+        from dbmis.ingest.service import IngestEnv
+        from dbmis.warehouse import Database, sync_catalog, upgrade
+
+        cli = state(ctx)
+
+        def show(report: DemoReport) -> None:
+            typer.echo(
+                f"  {report.files} files checked: {report.accepted} accepted, "
+                f"{report.rejected} rejected",
+                err=True,
+            )
+
+        try:
+            catalog = cli.catalog()
+            db = Database(cli.settings)
+            try:
+                upgrade(db)
+                sync_catalog(db, catalog)
+                env = IngestEnv(
+                    db=db,
+                    catalog=catalog,
+                    is_demo=True,
+                    evidence=EvidenceStore(cli.settings.resolved_evidence_dir),
+                )
+                report = load_demo(env, seed=seed, progress=show)
+            finally:
+                db.dispose()
+        except DbmisError as exc:
+            raise fail(exc) from exc
+        first, last = report.months
+        if report.already_loaded:
+            typer.echo("demo data is already loaded (delete the instance folder to rebuild it)")
+            return
+        typer.echo(
+            f"demo data {month_label(first)} to {month_label(last)} (synthetic, seed {seed}): "
+            f"{report.files} files, {report.accepted} accepted, {report.rejected} rejected "
+            f"on purpose, {report.values} values, {report.seconds:.0f} s"
+        )
+        if report.mismatches:
+            for line in report.mismatches:
+                typer.secho(f"  unexpected: {line}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(code=1)
