@@ -30,6 +30,7 @@ demo: install
 lint: install
 	$(VENV)/bin/ruff check dbmis tests benchmarks
 	$(VENV)/bin/ruff format --check dbmis tests benchmarks
+	$(VENV)/bin/mypy dbmis
 
 test: install system-deps lint
 	bash scripts/ensure-postgres.sh

@@ -7,6 +7,8 @@ can report it the same way. Codes never change meaning once released.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class DbmisError(Exception):
     """Base class of all expected DBMIS errors."""
@@ -37,7 +39,7 @@ class CatalogError(DbmisError):
 
     code = "CATALOG_INVALID"
 
-    def __init__(self, message: str, issues: list[object] | None = None) -> None:
+    def __init__(self, message: str, issues: Sequence[object] | None = None) -> None:
         super().__init__(message)
         self.issues = list(issues or [])
 

@@ -29,7 +29,7 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> dash.Dash:
         assets_folder=str(ASSETS),
         serve_locally=True,
         suppress_callback_exceptions=True,
-        update_title=None,
+        update_title="",
     )
     server = app.server
     server.config["SECRET_KEY"] = settings.secret_key or "demo-only-not-secret"

@@ -31,7 +31,7 @@ class Text(Strict):
 
 
 class Unit(StrEnum):
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # shadows str.count; the value is what matters
     pkr = "pkr"
     hours = "hours"
     days = "days"

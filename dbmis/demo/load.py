@@ -65,7 +65,7 @@ def load_demo(
     """Generate the demo returns and ingest them all. Refuses a warehouse with real data."""
     started = time.perf_counter()
     with env.db.read() as conn:
-        counts = dict(
+        counts: dict[bool, int] = dict(
             conn.execute(
                 select(submission.c.is_demo, func.count()).group_by(submission.c.is_demo)
             ).all()

@@ -96,6 +96,7 @@ def ingest_many(
             env.catalog,
             today=day,
             allowed_districts=user.districts,
+            allowed_institutions=user.institutions,
             expected_institution=expected_institution,
             history=history,
         )
@@ -170,9 +171,10 @@ def _history(env: IngestEnv, outcomes: list[ReadOutcome]) -> pd.DataFrame | None
         elif o.district and o.institution:
             districts.add(o.district)
             institutions.add(o.institution)
-        numbers = o.cells["month"][o.cells["month"] > 10000] if len(o.cells) else []
-        if len(numbers):
-            months += [int(numbers.min()), int(numbers.max())]
+        if len(o.cells):
+            numbers = o.cells["month"][o.cells["month"] > 10000]
+            if len(numbers):
+                months += [int(numbers.min()), int(numbers.max())]
     if not districts or not institutions or not months:
         return None
     with env.db.read() as conn:
