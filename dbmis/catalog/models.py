@@ -200,6 +200,12 @@ class Kpi(Strict):
     direction: Direction
     headline: bool = False
     source: Text
+    assessed_on: list[Literal["month", "quarter", "year", "fiscal_year"]] = Field(
+        default_factory=lambda: ["month", "quarter", "year", "fiscal_year"],
+        min_length=1,
+        description="period types at which values are compared with the trajectory: a yearly "
+        "count is judged by year, a fiscal-year-to-date figure by fiscal year",
+    )
 
     @field_validator("numerator", "denominator", mode="before")
     @classmethod

@@ -1,0 +1,1 @@
+"""Tests of the KPI business rules: trajectories, status, forecasts, consistency."""
