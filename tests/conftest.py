@@ -22,10 +22,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings as hypothesis_settings
 from psycopg import sql
 from sqlalchemy.engine import URL, make_url
 
 from dbmis.warehouse import Database, upgrade
+
+# Hypothesis deadlines are wall-clock assertions: they flake on a busy 2-core machine. Examples
+# stay bounded by max_examples instead.
+hypothesis_settings.register_profile("dbmis", deadline=None)
+hypothesis_settings.load_profile("dbmis")
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dbmis.cli.context import fail, state
 from dbmis.errors import DbmisError
 from dbmis.periods import month_label
+
+if TYPE_CHECKING:
+    from dbmis.demo.load import DemoReport
 
 
 def register(app: typer.Typer) -> None:
@@ -20,9 +23,11 @@ def register(app: typer.Typer) -> None:
         """Fill the warehouse with synthetic demo returns for every district and institution.
 
         Every file goes through the same checks as a real upload; a few deliberately broken
-        files are rejected. Runs only on an empty or demo warehouse; the data is marked demo.
+        files are rejected. Then the Delivery Unit's routine runs on them: reviews (a few
+        corrected revisions, one return), a release each quarter, and the last two quarters'
+        stocktakes. Runs only on an empty or demo warehouse; the data is marked demo.
         """
-        from dbmis.demo.load import DemoReport, load_demo
+        from dbmis.demo.load import load_demo
         from dbmis.ingest.evidence import EvidenceStore
         from dbmis.ingest.service import IngestEnv
         from dbmis.warehouse import Database, sync_catalog, upgrade
@@ -62,7 +67,35 @@ def register(app: typer.Typer) -> None:
             f"{report.files} files, {report.accepted} accepted, {report.rejected} rejected "
             f"on purpose, {report.values} values, {report.seconds:.0f} s"
         )
+        _show_routine(report)
         if report.mismatches:
             for line in report.mismatches:
                 typer.secho(f"  unexpected: {line}", err=True, fg=typer.colors.RED)
             raise typer.Exit(code=1)
+
+
+def _show_routine(report: DemoReport) -> None:
+    """What the DU's routine did with the demo files (see dbmis.demo.routine)."""
+    r = report.routine
+    if r is None:
+        return
+    typer.echo(
+        f"  review: {r.approved} approved, {r.returned} returned with a reason, {r.waiting} "
+        f"waiting for review ({r.reuploads} re-uploads of corrected or mistyped files)"
+    )
+    if r.releases:
+        first = r.first_release or 1
+        last = first + len(r.releases) - 1
+        typer.echo(
+            f"  releases {first}-{last}, one a quarter through "
+            f"{', '.join(month_label(m) for m in r.releases)}: {r.revised_values} published "
+            "values revised by later releases"
+        )
+    if r.stocktakes:
+        typer.echo(
+            f"  stocktakes {' and '.join(r.stocktakes)}: {r.judgements} judgements, "
+            f"{r.problems} problems, {r.actions} actions ({r.overdue_actions} overdue), "
+            f"{r.decisions} decisions"
+        )
+    for note in r.notes:
+        typer.echo(f"  note: {note}")

@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 
 from dbmis import __version__
-from dbmis.cli import catalog_cmd, db_cmd, demo_cmd, ingest_cmd, serve_cmd, templates_cmd
+from dbmis.cli import (
+    catalog_cmd,
+    db_cmd,
+    demo_cmd,
+    ingest_cmd,
+    pack_cmd,
+    publish_cmd,
+    review_cmd,
+    serve_cmd,
+    stocktake_cmd,
+    templates_cmd,
+)
 from dbmis.cli.context import CliState, fail
 from dbmis.errors import ConfigError
 from dbmis.settings import load_settings
@@ -19,12 +30,21 @@ Typical first steps:
 
 \b
   dbmis catalog check     check the Roadmap catalog and print what it holds
-
   dbmis init              create or upgrade the warehouse, load the catalog
   dbmis templates build   write the Excel templates focal points fill
   dbmis ingest FILE...    check filled templates cell by cell and load those that pass
   dbmis demo              fill an empty warehouse with synthetic demo data
   dbmis serve             run the website on http://127.0.0.1:8050
+
+The Delivery Unit's routine:
+
+\b
+  dbmis submissions --status submitted   uploads waiting for review
+  dbmis approve ID...                    approve them (or: return ID --reason TEXT)
+  dbmis unapprove ID --reason TEXT       withdraw an approval
+  dbmis publish --through 2026-09        publish approved figures as a new release
+  dbmis releases                         the releases published so far
+  dbmis stocktake show --quarter 2026Q3  judgements, problems, actions, decisions
 
 Settings come from DBMIS_* environment variables or a dbmis.toml file
 (DBMIS_DATABASE_URL, DBMIS_CATALOG, DBMIS_INSTANCE_DIR, DBMIS_MODE, ...); see README.md.
@@ -38,8 +58,13 @@ app = typer.Typer(
 )
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(templates_cmd.app, name="templates")
+app.add_typer(publish_cmd.kpis_app, name="kpis")
+app.add_typer(stocktake_cmd.app, name="stocktake")  # other modules may add to stocktake_cmd.app
+pack_cmd.register(stocktake_cmd.app)
 db_cmd.register(app)
 ingest_cmd.register(app)
+review_cmd.register(app)
+publish_cmd.register(app)
 demo_cmd.register(app)
 serve_cmd.register(app)
 

@@ -16,6 +16,7 @@ from itertools import islice
 from sqlalchemy import func, select
 
 from dbmis.demo.files import DemoFile, iter_demo_files
+from dbmis.demo.routine import RoutineReport, run_demo_routine
 from dbmis.demo.synth import default_months, generate
 from dbmis.errors import ConflictError
 from dbmis.ingest.service import IngestEnv, Upload, ingest_many
@@ -35,6 +36,8 @@ class DemoReport:
     seconds: float = 0.0
     months: tuple[int, int] = (0, 0)
     already_loaded: bool = False
+    routine: RoutineReport | None = None
+    """what the DU's routine did with the files (reviews, releases, stocktakes)"""
 
 
 def _batches(items: Iterable[DemoFile], size: int) -> Iterator[list[DemoFile]]:
@@ -61,8 +64,11 @@ def load_demo(
     today: date | None = None,
     seed: int = 2022,
     progress: Callable[[DemoReport], None] | None = None,
+    routine: bool = True,
 ) -> DemoReport:
-    """Generate the demo returns and ingest them all. Refuses a warehouse with real data."""
+    """Generate the demo returns and ingest them all, then (``routine``) review, publish and
+    stocktake them as the DU would (:mod:`dbmis.demo.routine`; its corrected re-uploads count
+    among the files). Refuses a warehouse with real data."""
     started = time.perf_counter()
     with env.db.read() as conn:
         counts: dict[bool, int] = dict(
@@ -101,5 +107,11 @@ def load_demo(
                     )
         if progress is not None:
             progress(report)
+    if routine:
+        done = run_demo_routine(env.db, env.catalog, today=day, is_demo=True, env=env, data=data)
+        report.routine = done
+        report.files += done.reuploads
+        report.accepted += done.reuploads
+        report.values += done.reupload_values
     report.seconds = time.perf_counter() - started
     return report

@@ -213,3 +213,42 @@ def list_actions(conn: Connection, stocktake_id: int) -> list[RowMapping]:
 def list_decisions(conn: Connection, stocktake_id: int) -> list[RowMapping]:
     """A stocktake's decisions, in the order they were recorded."""
     return _items(conn, decision, stocktake_id)
+
+
+# --- history: earlier judgements and actions still open ------------------------------------
+
+
+def get_action(conn: Connection, action_id: int) -> RowMapping:
+    """One action, with the quarter of its stocktake; NotFoundError if there is none."""
+    query = (
+        select(action, stocktake.c.quarter)
+        .join(stocktake, stocktake.c.id == action.c.stocktake_id)
+        .where(action.c.id == action_id)
+    )
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no action with id {action_id}")
+    return row
+
+
+def previous_assessment(conn: Connection, quarter: str, kpi_id: int) -> RowMapping | None:
+    """The latest assessment of a KPI at a stocktake before ``quarter`` (with its quarter)."""
+    query = (
+        select(assessment, stocktake.c.quarter)
+        .join(stocktake, stocktake.c.id == assessment.c.stocktake_id)
+        .where(assessment.c.kpi_id == kpi_id, stocktake.c.quarter < quarter)
+        .order_by(stocktake.c.quarter.desc())
+        .limit(1)
+    )
+    return conn.execute(query).mappings().first()
+
+
+def unfinished_actions_before(conn: Connection, quarter: str) -> list[RowMapping]:
+    """Actions agreed at stocktakes before ``quarter`` that are neither done nor dropped."""
+    query = (
+        select(action, stocktake.c.quarter)
+        .join(stocktake, stocktake.c.id == action.c.stocktake_id)
+        .where(stocktake.c.quarter < quarter, action.c.status.in_(("open", "in_progress")))
+        .order_by(stocktake.c.quarter, action.c.id)
+    )
+    return list(conn.execute(query).mappings())

@@ -4,7 +4,8 @@ Dimensions (division, district, institution, indicator, kpi) have integer surrog
 unique codes; they are never deleted, only marked ``active = false`` when they leave the
 catalog, because observations and KPI values refer to them. Months are integers ``YYYYMM``.
 Timestamps are timezone-aware UTC (:class:`~dbmis.warehouse.types.UtcDateTime`).
-``audit_event`` is append-only: the migration adds triggers that refuse UPDATE and DELETE on
+``audit_event`` is append-only and releases (``release``, ``release_kpi_value``,
+``release_submission``) never change: migrations add triggers that refuse UPDATE and DELETE on
 SQLite and PostgreSQL.
 
 Import tables from here (``from dbmis.warehouse.schema import submission``): importing this
@@ -47,6 +48,7 @@ from dbmis.warehouse.schema.delivery import (
     problem,
     release,
     release_kpi_value,
+    release_submission,
     stocktake,
 )
 
@@ -78,6 +80,7 @@ __all__ = [
     "problem",
     "release",
     "release_kpi_value",
+    "release_submission",
     "stocktake",
     "submission",
     "user_district",

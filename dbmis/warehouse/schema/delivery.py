@@ -92,6 +92,16 @@ release_kpi_value = Table(
     PrimaryKeyConstraint("release_id", *_VALUE_KEY),
 )
 
+# The approved submission revisions a release was built from (its provenance). Like ``release``
+# and ``release_kpi_value``, immutable: migration 0003 adds triggers refusing UPDATE and DELETE.
+release_submission = Table(
+    "release_submission",
+    metadata,
+    Column("release_id", ForeignKey("release.id"), nullable=False),
+    Column("submission_id", ForeignKey("submission.id"), nullable=False),
+    PrimaryKeyConstraint("release_id", "submission_id"),
+)
+
 # --- stocktakes ------------------------------------------------------------------------------
 
 
