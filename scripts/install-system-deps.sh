@@ -2,6 +2,8 @@
 # Install the Debian packages DBMIS's tests use, only those missing. Needs root (or sudo).
 set -euo pipefail
 packages=(chromium fonts-noto-core poppler-utils)
+# the stocktake pack: WeasyPrint lays out its PDF with Pango
+packages+=(libpango-1.0-0 libpangoft2-1.0-0)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
