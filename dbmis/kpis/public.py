@@ -33,6 +33,7 @@ from dbmis.catalog import Catalog
 from dbmis.catalog.models import Kpi, Target
 from dbmis.errors import NotFoundError
 from dbmis.kpis.status import Status, status_label
+from dbmis.kpis.trajectory import Trajectory
 from dbmis.periods import PeriodType, parse_period
 from dbmis.warehouse import Database
 from dbmis.warehouse.queries import pack as pack_queries
@@ -340,6 +341,10 @@ class Point:
     denominator: float | None
     completeness: float | None
     flagged: bool
+    received: float | None = None
+    """district returns received for the period (None where not known)"""
+    expected: float | None = None
+    """district returns expected for the period"""
 
 
 def _point(r: Any) -> Point:
@@ -354,6 +359,8 @@ def _point(r: Any) -> Point:
         denominator=_num(r.denominator),
         completeness=_num(r.completeness),
         flagged=bool(r.flagged),
+        received=_num(getattr(r, "received", None)),
+        expected=_num(getattr(r, "expected", None)),
     )
 
 
@@ -371,6 +378,26 @@ def _trimmed(points: tuple[Point, ...]) -> tuple[Point, ...]:
 
 def province_target(catalog: Catalog, kpi: str) -> Target | None:
     return next((t for t in catalog.targets_of(kpi) if t.is_province), None)
+
+
+def place_trajectory(
+    catalog: Catalog,
+    kpi: str,
+    geo_level: str,
+    geo_code: str | None,
+    plans: Mapping[tuple[str, str], Trajectory] | None = None,
+) -> Trajectory | None:
+    """The trajectory a place is judged against: the province's, or a district's own (from
+    its own target); None for a division or a district without a target of its own.
+    ``plans``: :func:`dbmis.kpis.trajectory.trajectories` of the catalog, if already built."""
+    from dbmis.kpis.trajectory import PROVINCE, trajectories
+
+    plans = trajectories(catalog) if plans is None else plans
+    if geo_level == "province":
+        return plans.get((kpi, PROVINCE))
+    if geo_level == "district" and geo_code is not None:
+        return plans.get((kpi, geo_code))
+    return None
 
 
 def judged_period_type(catalog: Catalog, kpi: Kpi) -> str:
@@ -676,6 +703,8 @@ class PublicSite:
         self.db = db
         self.catalog = catalog
         self.cache = cache if cache is not None else ReleaseCache()
+        self._plans: dict[tuple[str, str], Trajectory] | None = None
+        self._plans_lock = threading.Lock()
 
     def latest(self) -> ReleaseInfo | None:
         with self.db.read() as conn:
@@ -723,6 +752,19 @@ class PublicSite:
                 conn, self.catalog, kpi, period_type, period, cache=self.cache
             )
 
+    def trajectory(
+        self, kpi: str, geo_level: str = "province", geo_code: str | None = None
+    ) -> Trajectory | None:
+        """:func:`place_trajectory` (the catalog's trajectories are built once per site: they
+        depend on the catalog only, not on a release)."""
+        from dbmis.kpis.trajectory import trajectories
+
+        with self._plans_lock:
+            if self._plans is None:
+                self._plans = trajectories(self.catalog)
+            plans = self._plans
+        return place_trajectory(self.catalog, kpi, geo_level, geo_code, plans)
+
     def district_profile(self, district: str) -> DistrictProfile | None:
         with self.db.read() as conn:
             return district_profile(conn, self.catalog, district, cache=self.cache)
@@ -758,5 +800,6 @@ __all__ = [
     "kpi_series",
     "latest",
     "list_releases",
+    "place_trajectory",
     "province_target",
 ]
