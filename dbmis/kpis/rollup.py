@@ -194,7 +194,8 @@ def month_range_of(
 
 
 def plan_and_status(conn: Connection, catalog: Catalog, spec: q.RollupSpec) -> list[dict[str, Any]]:
-    """``planned`` and ``status`` of every stored value whose place has its own trajectory."""
+    """``planned`` and ``status`` of every stored value whose place has its own trajectory,
+    at the period types the KPI is judged on (``Kpi.assessed_on``)."""
     from dbmis.kpis.status import status_for_period
     from dbmis.kpis.trajectory import PROVINCE, planned_for_period, trajectories
 
@@ -226,6 +227,8 @@ def plan_and_status(conn: Connection, catalog: Catalog, spec: q.RollupSpec) -> l
         if period is None:
             period = periods[row["period"]] = parse_period(row["period"], fiscal_start)
         kpi = catalog.kpi_by_code[traj.kpi]
+        if row["period_type"] not in kpi.assessed_on:
+            continue  # e.g. a yearly total is not judged against its plan quarter by quarter
         status = status_for_period(traj, row["value"], period, direction=kpi.direction)
         out.append({**row, "planned": planned_for_period(traj, period), "status": str(status)})
     return out

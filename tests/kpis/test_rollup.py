@@ -6,6 +6,7 @@ plan and status."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import shutil
 from collections.abc import Mapping
@@ -512,3 +513,24 @@ def test_period_end_sql_matches_the_periods_module(fiscal_start: int):
                     f"SELECT {expression} FROM (SELECT ? AS m)", (month,)
                 ).fetchone()
                 assert got == period_of(month, period_type, fiscal_start).last, (period_type, month)
+
+
+def test_planned_and_status_only_where_the_kpi_is_judged(
+    synced_db: Database, mini_catalog: Catalog
+):
+    """A KPI judged by year only (a yearly total) gets no plan or status for months or quarters."""
+    kpis = tuple(
+        k.model_copy(update={"assessed_on": ["year"]}) if k.code == "CONVICTION_RATE" else k
+        for k in mini_catalog.kpis
+    )
+    yearly = dataclasses.replace(mini_catalog, kpis=kpis)
+    approve_values(synced_db, yearly, grid(("ALPHA", 202603, conv(2, 10))))
+    recompute(synced_db, yearly, through_month=202603, now=NOW)
+    province = values_of(synced_db)
+    province = province[
+        (province["geo_level"] == "province") & (province["kpi"] == "CONVICTION_RATE")
+    ]
+    judged = province[province["period_type"] == "year"]
+    others = province[province["period_type"] != "year"]
+    assert judged["status"].notna().all() and len(judged)
+    assert others["planned"].isna().all() and others["status"].isna().all() and len(others)
