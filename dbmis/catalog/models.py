@@ -12,6 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+PeriodTypeName = Literal["month", "quarter", "year", "fiscal_year"]
+ALL_PERIOD_TYPES: tuple[PeriodTypeName, ...] = ("month", "quarter", "year", "fiscal_year")
+
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,39}$")]
 """Codes are upper case letters, digits and underscores, starting with a letter."""
 
@@ -200,8 +203,8 @@ class Kpi(Strict):
     direction: Direction
     headline: bool = False
     source: Text
-    assessed_on: list[Literal["month", "quarter", "year", "fiscal_year"]] = Field(
-        default_factory=lambda: ["month", "quarter", "year", "fiscal_year"],
+    assessed_on: list[PeriodTypeName] = Field(
+        default_factory=lambda: list(ALL_PERIOD_TYPES),
         min_length=1,
         description="period types at which values are compared with the trajectory: a yearly "
         "count is judged by year, a fiscal-year-to-date figure by fiscal year",

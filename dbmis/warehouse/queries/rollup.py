@@ -764,10 +764,10 @@ def kpi_values(
     )
     rows = conn.execute(query).all()
     frame = pd.DataFrame(rows, columns=list(VALUE_COLUMNS))
-    for column in ("numerator", "denominator", "value", "completeness", "planned"):
-        frame[column] = frame[column].astype("float64")
-    for column in ("period_end", "received", "expected"):
-        frame[column] = frame[column].astype("int64")
+    for name in ("numerator", "denominator", "value", "completeness", "planned"):
+        frame[name] = frame[name].astype("float64")
+    for name in ("period_end", "received", "expected"):
+        frame[name] = frame[name].astype("int64")
     frame["flagged"] = frame["flagged"].astype(bool)
     return frame
 
