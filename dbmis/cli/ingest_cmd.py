@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
         files: Annotated[
             list[Path],
             typer.Argument(
-                help="Filled templates (.xlsx) or long CSV files.",
+                help="Filled templates (.xlsx), or long-format CSV or .xlsx files (docs/bulk-load.md).",
                 exists=True,
                 dir_okay=False,
                 readable=True,

@@ -10,8 +10,8 @@ codes in :mod:`dbmis.ingest.safety.codes`; none of them is repeated here.
 
 Each :class:`~dbmis.ingest.result.Issue` carries a specific message that says where and what,
 e.g. ``Data!F12 (Convictions, Mar 2026): 'n/a' is not a number. Leave the cell blank if the
-figure was not reported.`` Cells are written ``Sheet!A1`` for workbooks and ``CSV!line 12`` for
-CSV files (line 1 is the header line).
+figure was not reported.`` Cells are written ``Sheet!A1`` for workbooks (templates and long
+workbooks) and ``CSV!line 12`` for CSV files (line 1 is the header line).
 """
 
 from __future__ import annotations
@@ -236,18 +236,19 @@ CODES: dict[str, CodeInfo] = {
         "accepted.",
         "Check the figure against your register; if it is right, nothing needs to be done.",
     ),
-    # --- the long CSV format -------------------------------------------------------------------
+    # --- the long format (a CSV, or a long workbook) ------------------------------------------
     "CSV_HEADER": CodeInfo(
         E,
         "CSV columns wrong",
-        "The first line of the CSV must name the columns district, institution, indicator, "
-        "period and value; a column is missing or unknown.",
+        "The first line of the CSV (row 1 of a long workbook) must name the columns district, "
+        "institution, indicator, period and value; a column is missing or unknown.",
         "Make the first line: district,institution,indicator,period,value (in any order).",
     ),
     "CSV_LINE_INVALID": CodeInfo(
         E,
         "CSV line cannot be read",
-        "A line of the CSV has more fields than the header, or a quote is not closed.",
+        "A line of the CSV has more fields than the header, or a quote is not closed; or a row "
+        "of a long workbook has a value right of the named columns.",
         "Put each value in its own column, quote values that contain commas, and save again.",
     ),
     "CSV_INSTITUTION_UNKNOWN": CodeInfo(

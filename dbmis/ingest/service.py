@@ -16,7 +16,7 @@ import pandas as pd
 from dbmis.catalog import Catalog
 from dbmis.ingest.evidence import EvidenceStore, sha256_of
 from dbmis.ingest.load import FileInfo, load_outcome
-from dbmis.ingest.read import ReadOutcome, read_csv, read_workbook
+from dbmis.ingest.read import ReadOutcome, read_csv, read_long_workbook, read_workbook
 from dbmis.ingest.result import IngestResult, Issue, Severity
 from dbmis.ingest.safety import Limits, UploadRejected, inspect_csv, inspect_xlsx
 from dbmis.ingest.uploader import Uploader
@@ -140,7 +140,14 @@ def _prepare(upload: Upload, env: IngestEnv) -> _Prepared:
             # formulas are listed, not refused here: validation reports each one as VALUE_FORMULA
             # together with every other problem of the file, in one pass
             facts = inspect_xlsx(upload.data, env.limits, value_sheets=())
-            p.outcome = read_workbook(
+            # a long workbook (no _meta sheet; row 1 of its first sheet names the long
+            # columns) is read like the long CSV; anything else as a filled template
+            p.outcome = read_long_workbook(
+                upload.data,
+                env.catalog,
+                formula_cells=facts.formula_cells,
+                sheet_names_hint=facts.sheet_names,
+            ) or read_workbook(
                 upload.data,
                 env.catalog,
                 formula_cells=facts.formula_cells,
@@ -165,7 +172,7 @@ def _history(env: IngestEnv, outcomes: list[ReadOutcome]) -> pd.DataFrame | None
     institutions: set[str] = set()
     months: list[int] = []
     for o in outcomes:
-        if o.source == "csv" and len(o.cells):
+        if o.is_long and len(o.cells):
             districts |= set(o.cells["district"].astype(str).unique())
             institutions |= set(o.cells["institution"].astype(str).unique())
         elif o.district and o.institution:
@@ -236,7 +243,7 @@ def _load(p: _Prepared, issues: list[Issue], user: Uploader, env: IngestEnv) -> 
         is_demo=env.is_demo,
     )
     with env.db.write() as conn:
-        loaded = load_outcome(conn, p.outcome, info, _report(p, issues))
+        loaded = load_outcome(conn, p.outcome, info, _report(p, issues), issues)
     counts = {**_counts(p, issues), "submissions": len(loaded.submission_ids)}
     return IngestResult(
         ok=True,

@@ -6,6 +6,7 @@ import time
 from datetime import date
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -148,7 +149,9 @@ def test_plan_uses_one_expectation_per_bound_and_rule() -> None:
     plan = plan_checks(outcome.cells.assign(file=0), catalog)
     kinds = [c.code for c in plan.checks]
     assert kinds == ["VALUE_BELOW_MIN", "VALUE_ABOVE_MAX", "VALUE_NOT_WHOLE", "RULE_ERROR"]
-    assert len(plan.frame) == 24 + 12  # 24 cells, then 12 district-months for the rule
+    # 24 cells of one value with the same bounds share one row, then 12 district-months
+    assert len(plan.frame) == 1 + 12
+    assert len(plan.cells) == 24 and plan.bound_cells(np.array([0])).tolist() == list(range(24))
 
 
 def test_validate_many_matches_one_by_one() -> None:

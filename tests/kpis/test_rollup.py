@@ -534,3 +534,20 @@ def test_planned_and_status_only_where_the_kpi_is_judged(
     others = province[province["period_type"] != "year"]
     assert judged["status"].notna().all() and len(judged)
     assert others["planned"].isna().all() and others["status"].isna().all() and len(others)
+
+
+def test_the_bulk_reload_leaves_the_schema_as_migrated(synced_db: Database, mini_catalog: Catalog):
+    """PostgreSQL drops and re-adds kpi_value's keys, SQLite drops and re-creates the table."""
+    from sqlalchemy import inspect
+
+    from dbmis.warehouse.migrate import schema_diffs
+
+    approve_values(synced_db, mini_catalog, grid(("ALPHA", 202601, conv(1, 10))))
+    recompute(synced_db, mini_catalog, through_month=202601, now=NOW)
+    assert schema_diffs(synced_db) == []
+    with synced_db.read() as conn:
+        inspector = inspect(conn)
+        assert inspector.get_pk_constraint("kpi_value")["name"] == "pk_kpi_value"
+        assert [fk["name"] for fk in inspector.get_foreign_keys("kpi_value")] == [
+            "fk_kpi_value_kpi_id_kpi"
+        ]

@@ -19,14 +19,18 @@ import io
 import re
 import warnings
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from dbmis.catalog import Catalog
+from dbmis.ingest import layout as L
 from dbmis.ingest.codes import MAX_ISSUES_PER_CODE, make_issue
 from dbmis.ingest.read.outcome import (
+    CSV_LAYOUT,
     CSV_SHEET,
+    LongLayout,
     ReadOutcome,
     cells_frame,
     csv_cell,
@@ -67,29 +71,12 @@ def read_csv(data: bytes, catalog: Catalog) -> ReadOutcome:
     issues: list[Issue] = []
     header = _header(data)
     if header is None:
-        issues.append(_header_issue("The file is empty: it has no header line."))
-        return _empty(issues)
-    names = [h.strip().lower() for h in header]
-    missing = [c for c in COLUMNS if c not in names]
-    unknown = [h for h, n in zip(header, names, strict=True) if n not in COLUMNS]
-    doubled = sorted({n for n in names if n in COLUMNS and names.count(n) > 1})
-    if missing or unknown or doubled:
-        parts = []
-        if missing:
-            parts.append("missing column(s): " + ", ".join(missing))
-        if unknown:
-            parts.append("unknown column(s): " + ", ".join(repr(u) for u in unknown))
-        if doubled:
-            parts.append("column(s) given twice: " + ", ".join(doubled))
-        text = "Line 1: " + "; ".join(parts) + "."
-        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-            text += (
-                " The values seem to be separated by semicolons or tabs: save the file as "
-                "'CSV UTF-8 (Comma delimited)'."
-            )
-        issues.append(_header_issue(text))
-        if missing or doubled:
-            return _empty(issues)
+        issues.append(_header_issue("The file is empty: it has no header line.", CSV_LAYOUT))
+        return empty_outcome(issues)
+    names, header_issues, readable = check_header(header, CSV_LAYOUT)
+    issues += header_issues
+    if not readable:
+        return empty_outcome(issues)
     # Lines with more fields than the header are data typed in the wrong place ('1,234'
     # unquoted). pandas drops such extra fields silently (with usecols, or when the first line
     # is the long one), so read into positional columns plus two spare ones and check those.
@@ -98,7 +85,7 @@ def read_csv(data: bytes, catalog: Catalog) -> ReadOutcome:
     dtypes.update({names.index(c): "category" for c in COLUMNS if c != "value"})
     frame, bad_lines = _parse(data, positions, dtypes, issues)
     if frame is None:
-        return _empty(issues)
+        return empty_outcome(issues)
     # the line number of each row: 2, 3, ... without the lines pandas skipped
     skipped = np.array([line for line, _ in bad_lines], dtype=np.int64)
     lines = np.arange(2, 2 + len(frame) + len(skipped), dtype=np.int64)
@@ -117,25 +104,12 @@ def read_csv(data: bytes, catalog: Catalog) -> ReadOutcome:
     frame.index = lines
     if spare.any():  # what such a line holds is unreliable: it is reported, not read
         frame = frame[~spare]
-    for line, text in bad_lines[:MAX_ISSUES_PER_CODE]:
-        issues.append(
-            make_issue(
-                "CSV_LINE_INVALID",
-                f"Line {line}: {text}. Put each value in its own column and quote values "
-                "that contain commas.",
-                cell=csv_cell(line),
-            )
-        )
-    if len(bad_lines) > MAX_ISSUES_PER_CODE:
-        issues.append(
-            make_issue(
-                "CSV_LINE_INVALID",
-                f"{len(bad_lines) - MAX_ISSUES_PER_CODE} more lines that cannot be read are "
-                "not listed.",
-                sheet=CSV_SHEET,
-            )
-        )
-    return _tidy(frame, catalog, issues)
+    issues += line_issues(
+        [(line, csv_cell(line), f"Line {line}: {text}") for line, text in bad_lines],
+        CSV_LAYOUT,
+        "Put each value in its own column and quote values that contain commas.",
+    )
+    return tidy_long(frame, catalog, issues, source="csv", layout=CSV_LAYOUT)
 
 
 def _header(data: bytes) -> list[str] | None:
@@ -161,12 +135,68 @@ def _first_record_width(data: bytes) -> int:
         return 0
 
 
-def _header_issue(message: str) -> Issue:
+def check_header(header: list[str], layout: LongLayout) -> tuple[list[str], list[Issue], bool]:
+    """Check the names of a long file's columns (CSV line 1, or row 1 of a long workbook).
+
+    Returns the names (stripped, lower case, in file order), the issues (CSV_HEADER) and
+    whether the rows can be read: unknown columns are reported but the rows are still read,
+    a missing or doubled column makes them unreadable.
+    """
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in COLUMNS if c not in names]
+    unknown = [h for h, n in zip(header, names, strict=True) if n not in COLUMNS]
+    doubled = sorted({n for n in names if n in COLUMNS and names.count(n) > 1})
+    if not (missing or unknown or doubled):
+        return names, [], True
+    parts = []
+    if missing:
+        parts.append("missing column(s): " + ", ".join(missing))
+    if unknown:
+        parts.append("unknown column(s): " + ", ".join(repr(u) for u in unknown))
+    if doubled:
+        parts.append("column(s) given twice: " + ", ".join(doubled))
+    first = "Line 1" if layout.csv else L.cell_ref(1, 1, layout.sheet)
+    text = f"{first}: " + "; ".join(parts) + "."
+    if layout.csv and len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        text += (
+            " The values seem to be separated by semicolons or tabs: save the file as "
+            "'CSV UTF-8 (Comma delimited)'."
+        )
+    return names, [_header_issue(text, layout)], not (missing or doubled)
+
+
+def _header_issue(message: str, layout: LongLayout) -> Issue:
+    if layout.csv:
+        return make_issue(
+            "CSV_HEADER",
+            f"{message} The first line must be: {','.join(COLUMNS)}",
+            cell=csv_cell(1),
+        )
     return make_issue(
         "CSV_HEADER",
-        f"{message} The first line must be: {','.join(COLUMNS)}",
-        cell=csv_cell(1),
+        f"{message} Row 1 of the '{layout.sheet}' sheet must name the columns "
+        f"{', '.join(COLUMNS)} (in any order), one per cell from column A.",
+        cell=L.cell_ref(1, 1, layout.sheet),
     )
+
+
+def line_issues(bad: list[tuple[int, str, str]], layout: LongLayout, fix: str) -> list[Issue]:
+    """CSV_LINE_INVALID for lines (rows) that cannot be read: ``(line, cell, text)`` each,
+    at most :data:`MAX_ISSUES_PER_CODE`, then one issue that counts the rest."""
+    issues = [
+        make_issue("CSV_LINE_INVALID", f"{text}. {fix}", cell=cell)
+        for _line, cell, text in sorted(bad)[:MAX_ISSUES_PER_CODE]
+    ]
+    if len(bad) > MAX_ISSUES_PER_CODE:
+        issues.append(
+            make_issue(
+                "CSV_LINE_INVALID",
+                f"{len(bad) - MAX_ISSUES_PER_CODE} more {layout.line}s that cannot be read are "
+                "not listed.",
+                sheet=layout.sheet,
+            )
+        )
+    return issues
 
 
 def _parse(
@@ -213,10 +243,13 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "parser error"
 
 
-def _empty(issues: list[Issue]) -> ReadOutcome:
+def empty_outcome(
+    issues: list[Issue], source: Literal["xlsx", "csv"] = "csv", layout: LongLayout = CSV_LAYOUT
+) -> ReadOutcome:
+    """A long file whose rows could not be read at all."""
     cells = cells_frame({})
     cells["period"] = pd.Categorical([])
-    return ReadOutcome("csv", cells, issues, data_found=False)
+    return ReadOutcome(source, cells, issues, data_found=False, long_layout=layout)
 
 
 def _map_categories(series: pd.Series, fn: Callable[[str], object]) -> tuple[np.ndarray, list]:
@@ -242,7 +275,23 @@ def _month(text: str) -> int:
     return 0
 
 
-def _tidy(frame: pd.DataFrame, catalog: Catalog, issues: list[Issue]) -> ReadOutcome:
+def tidy_long(
+    frame: pd.DataFrame,
+    catalog: Catalog,
+    issues: list[Issue],
+    *,
+    source: Literal["xlsx", "csv"],
+    layout: LongLayout,
+    kinds: np.ndarray | None = None,
+    numbers: np.ndarray | None = None,
+) -> ReadOutcome:
+    """The long rows of a CSV or a long workbook as tidy cells: the one path both share.
+
+    ``frame`` has the text columns district, institution, indicator, period and value (the
+    value as written), indexed by line (CSV) or worksheet row. Rows whose five fields are all
+    empty are dropped. The value's kind and number come from its text, unless a workbook gives
+    them (``kinds`` and ``numbers``, one per row: a cell typed as a number, date or TRUE/FALSE).
+    """
     row_id = frame.index.to_numpy(dtype=np.int64)  # line numbers; line 1 is the header
     raw_value = frame["value"].astype(object).to_numpy()
     empty_line = raw_value == ""
@@ -251,6 +300,8 @@ def _tidy(frame: pd.DataFrame, catalog: Catalog, issues: list[Issue]) -> ReadOut
     keep = ~empty_line
     if not keep.all():
         frame, row_id, raw_value = frame[keep], row_id[keep], raw_value[keep]
+        kinds = kinds[keep] if kinds is not None else None
+        numbers = numbers[keep] if numbers is not None else None
 
     lookup = district_lookup(catalog)
     district = _as_categorical(
@@ -261,25 +312,18 @@ def _tidy(frame: pd.DataFrame, catalog: Catalog, issues: list[Issue]) -> ReadOut
     month_codes, months = _map_categories(frame["period"], _month)
     month = np.asarray(months, dtype=np.int64)[month_codes] if len(frame) else month_codes
 
-    # values: classify each distinct text once
-    codes, uniques = pd.factorize(raw_value)
-    stripped = pd.Series(uniques, dtype=object).str.strip()
-    is_number = stripped.str.fullmatch(NUMBER_TEXT).fillna(False).to_numpy(dtype=bool)
-    numbers = pd.to_numeric(stripped.where(is_number), errors="coerce").to_numpy(dtype=float)
-    finite = np.isfinite(numbers)
-    kinds = np.where(finite, "number", np.where(stripped.to_numpy() == "", "blank", "text"))
-    numbers = np.where(finite, numbers, np.nan)
-
+    if kinds is None or numbers is None:
+        kinds, numbers = _classify_text(raw_value)
     cells = cells_frame(
         {
             "row_id": row_id,
-            "col": np.full(len(row_id), VALUE_COL, dtype=np.int64),
-            "cell": ("CSV!line " + pd.Series(row_id).astype(str)).to_numpy(dtype=object),
+            "col": np.full(len(row_id), layout.columns.get("value", VALUE_COL), dtype=np.int64),
+            "cell": layout.cells(row_id),
             "indicator": indicator,
             "month": month,
             "raw": raw_value,
-            "value": numbers[codes] if len(uniques) else np.empty(0),
-            "kind": kinds[codes] if len(uniques) else np.empty(0, dtype=object),
+            "value": numbers,
+            "kind": kinds,
             "district": district,
             "institution": institution,
         }
@@ -287,8 +331,23 @@ def _tidy(frame: pd.DataFrame, catalog: Catalog, issues: list[Issue]) -> ReadOut
     cells["period"] = _as_categorical(frame["period"], lambda t: t)
     known = [i for i in institution.categories if i in catalog.institution_by_code]
     return ReadOutcome(
-        "csv",
+        source,
         cells,
         issues,
         institution=known[0] if len(institution.categories) == 1 and known else None,
+        long_layout=layout,
     )
+
+
+def _classify_text(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(kind, number) of values written as text: each distinct text is classified once."""
+    codes, uniques = pd.factorize(raw)
+    if not len(uniques):
+        return np.empty(0, dtype=object), np.empty(0)
+    stripped = pd.Series(uniques, dtype=object).str.strip()
+    is_number = stripped.str.fullmatch(NUMBER_TEXT).fillna(False).to_numpy(dtype=bool)
+    numbers = pd.to_numeric(stripped.where(is_number), errors="coerce").to_numpy(dtype=float)
+    finite = np.isfinite(numbers)
+    kinds = np.where(finite, "number", np.where(stripped.to_numpy() == "", "blank", "text"))
+    numbers = np.where(finite, numbers, np.nan)
+    return kinds[codes], numbers[codes]

@@ -20,7 +20,7 @@ from dbmis.periods import month_key
 CELL_COLUMNS = (
     "row_id",  # int: the Excel row, or the CSV line (line 1 is the header)
     "col",  # int: the Excel column (1 = A); for a CSV, the position of the value column
-    "cell",  # str: 'Data!F12' or 'CSV!line 12'
+    "cell",  # str: 'Data!F12' (a workbook, wide or long) or 'CSV!line 12'
     "indicator",  # category: the indicator code as written in the file
     "month",  # int YYYYMM; the month alone (1..12) when the year is unknown, 0 when invalid
     "raw",  # str: the cell as typed
@@ -38,6 +38,53 @@ _XLSX_CELL = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Z]{1,3})(?P<row>\d+)$")
 def csv_cell(line: int) -> str:
     """The cell reference of a CSV line: ``CSV!line 12`` (line 1 is the header line)."""
     return f"{CSV_SHEET}!line {line}"
+
+
+@dataclass(frozen=True)
+class LongLayout:
+    """Where the rows of a long-format file are: lines of a CSV, or rows of a worksheet.
+
+    A long file has one figure per line (CSV) or row (workbook) with the columns district,
+    institution, indicator, period and value. ``columns`` maps each of them to its worksheet
+    column (1 = A); a CSV has none, as its cells are whole lines (``CSV!line 12``).
+    """
+
+    sheet: str = CSV_SHEET
+    columns: Mapping[str, int] = field(default_factory=dict)
+    csv: bool = True
+
+    def cell(self, row: int, column: str = "value") -> str:
+        """The reference of one field of a row: ``CSV!line 12`` or ``Data!A12``."""
+        if self.csv:
+            return csv_cell(row)
+        return L.cell_ref(row, self.columns[column], self.sheet)
+
+    def cells(self, rows: np.ndarray, column: str = "value") -> np.ndarray:
+        """:meth:`cell` for many rows at once (an object array)."""
+        if self.csv:
+            prefix = f"{CSV_SHEET}!line "
+        else:
+            prefix = L.cell_ref(1, self.columns[column], self.sheet)[:-1]  # 'Data!E'
+        return (prefix + pd.Series(rows, dtype=np.int64).astype(str)).to_numpy(dtype=object)
+
+    @property
+    def line(self) -> str:
+        """What a person calls one entry: 'line' of a CSV, 'row' of a worksheet."""
+        return "line" if self.csv else "row"
+
+    def lines(self, first: int, count: int, column: str = "value") -> str:
+        """'Line 12 (and 3 more lines)' or 'Data!A12 (and 3 more rows)', for messages."""
+        head = f"Line {first}" if self.csv else self.cell(first, column)
+        return head + (f" (and {count - 1:,} more {self.line}s)" if count > 1 else "")
+
+    @property
+    def where(self) -> str:
+        """The file's data, for messages: 'CSV file' or "'Data' sheet"."""
+        return "CSV file" if self.csv else f"'{self.sheet}' sheet"
+
+
+#: the layout of every long CSV
+CSV_LAYOUT = LongLayout()
 
 
 def where(cell: str) -> str:
@@ -120,6 +167,14 @@ class ReadOutcome:
     sheet_names: tuple[str, ...] = ()
     #: False when the Data sheet (or a readable CSV body) was not found at all
     data_found: bool = True
+    #: a long-format file (the CSV, or a long workbook): where its rows are. ``None`` for a
+    #: filled template (the wide monthly grid)
+    long_layout: LongLayout | None = None
+
+    @property
+    def is_long(self) -> bool:
+        """One figure per line or row (district, institution, indicator, period, value)."""
+        return self.long_layout is not None
 
     @property
     def district(self) -> str | None:
@@ -132,7 +187,7 @@ class ReadOutcome:
 
     def blank_cells(self) -> pd.DataFrame:
         """Grid cells of indicator rows left empty (``indicator``, ``month``, ``cell``)."""
-        if self.source != "xlsx":
+        if self.is_long:
             return pd.DataFrame({"indicator": [], "month": [], "cell": []})
         filled = set(zip(self.cells["row_id"], self.cells["col"], strict=True))
         rows = []

@@ -17,7 +17,7 @@ import pandas as pd
 from dbmis.catalog import Catalog
 from dbmis.ingest import layout as L
 from dbmis.ingest.codes import CODES, MAX_ISSUES_PER_CODE, make_issue
-from dbmis.ingest.read.outcome import CSV_SHEET, ReadOutcome, csv_cell
+from dbmis.ingest.read.outcome import CSV_LAYOUT, LongLayout, ReadOutcome
 from dbmis.ingest.result import Issue
 from dbmis.ingest.validate.messages import describe, indicator_name, period
 
@@ -42,7 +42,7 @@ class Options:
 def structure_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) -> list[Issue]:
     """Every plain-Python check of one read file."""
     issues: list[Issue] = []
-    if outcome.source == "xlsx":
+    if not outcome.is_long:
         issues += template_issues(outcome, catalog, options)
         if outcome.data_found:
             issues += header_issues(outcome, catalog, options)
@@ -51,12 +51,13 @@ def structure_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) -
         issues += csv_code_issues(outcome, catalog, options)
         issues += duplicate_issues(outcome, catalog, options)
     if outcome.data_found and not (outcome.cells["kind"] != "blank").any():
-        where = "CSV file" if outcome.source == "csv" else f"'{L.SHEET_DATA}' sheet"
+        layout = outcome.long_layout
+        where = layout.where if layout else f"'{L.SHEET_DATA}' sheet"
         issues.append(
             make_issue(
                 "DATA_EMPTY",
                 f"The {where} has no figures at all. {CODES['DATA_EMPTY'].fix}",
-                sheet=CSV_SHEET if outcome.source == "csv" else L.SHEET_DATA,
+                sheet=layout.sheet if layout else L.SHEET_DATA,
             )
         )
     return issues
@@ -434,7 +435,7 @@ def _ref_rc(ref: str) -> tuple[int, int]:
     return int(digits or 0), col
 
 
-# --- CSV ------------------------------------------------------------------------------------
+# --- long files: CSV and long workbooks ---------------------------------------------------
 
 
 def _by_value(cells: pd.DataFrame, mask: np.ndarray, column: str) -> list[tuple[str, int, int]]:
@@ -449,15 +450,20 @@ def _by_value(cells: pd.DataFrame, mask: np.ndarray, column: str) -> list[tuple[
     return sorted(found, key=lambda t: t[1])
 
 
-def _lines(first: int, count: int) -> str:
-    return f"Line {first}" + (f" (and {count - 1:,} more lines)" if count > 1 else "")
-
-
-def _csv_issue(code: str, first: int, count: int, text: str, value: str | None) -> Issue:
+def _long_issue(
+    layout: LongLayout,
+    column: str,
+    code: str,
+    first: int,
+    count: int,
+    text: str,
+    value: str | None,
+) -> Issue:
+    """An issue of the lines (rows) where ``column`` holds one bad value, at the first one."""
     return make_issue(
         code,
-        f"{_lines(first, count)}: {text}",
-        cell=csv_cell(first),
+        f"{layout.lines(first, count, column)}: {text}",
+        cell=layout.cell(first, column),
         value=value,
     )
 
@@ -468,10 +474,22 @@ def _category_mask(series: pd.Series, bad: Callable[[str], bool]) -> np.ndarray:
     return flags[cat.codes.to_numpy()]  # code -1 (missing) maps to the last flag: True
 
 
+def _per_category(series: pd.Series, fn: Callable[[str], str]) -> np.ndarray:
+    """``fn`` of each row's text, computed once per distinct text ('' for a missing value)."""
+    cat = series.astype("category").cat
+    found = np.array([fn(str(c)) for c in cat.categories] + [""], dtype=object)
+    return found[cat.codes.to_numpy()]  # code -1 (missing) maps to the last: ''
+
+
 def csv_code_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) -> list[Issue]:
     cells = outcome.cells
     if cells.empty:
         return []
+    layout = outcome.long_layout or CSV_LAYOUT
+
+    def at(column: str) -> Callable[[str, int, int, str, str | None], Issue]:
+        return lambda *args: _long_issue(layout, column, *args)
+
     issues: list[Issue] = []
     province = catalog.roadmap.province.en
     districts, institutions = catalog.district_by_code, catalog.institution_by_code
@@ -480,7 +498,7 @@ def csv_code_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) ->
     missing = _category_mask(cells["district"], lambda d: d == "")
     for _v, first, count in _by_value(cells, missing, "district"):
         issues.append(
-            _csv_issue(
+            at("district")(
                 "DISTRICT_MISSING",
                 first,
                 count,
@@ -491,7 +509,7 @@ def csv_code_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) ->
     unknown = _category_mask(cells["district"], lambda d: d != "" and d not in districts)
     for value, first, count in _by_value(cells, unknown, "district"):
         issues.append(
-            _csv_issue(
+            at("district")(
                 "DISTRICT_UNKNOWN",
                 first,
                 count,
@@ -504,7 +522,7 @@ def csv_code_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) ->
         outside = _category_mask(cells["district"], lambda d: d in districts and d not in allowed)
         for value, first, count in _by_value(cells, outside, "district"):
             issues.append(
-                _csv_issue(
+                at("district")(
                     "DISTRICT_NOT_ALLOWED",
                     first,
                     count,
@@ -516,7 +534,7 @@ def csv_code_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) ->
     bad_inst = _category_mask(cells["institution"], lambda i: i not in institutions)
     for value, first, count in _by_value(cells, bad_inst, "institution"):
         issues.append(
-            _csv_issue(
+            at("institution")(
                 "CSV_INSTITUTION_UNKNOWN",
                 first,
                 count,
@@ -529,7 +547,7 @@ def csv_code_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) ->
         other = _category_mask(cells["institution"], lambda i: i in institutions and i != expected)
         for value, first, count in _by_value(cells, other, "institution"):
             issues.append(
-                _csv_issue(
+                at("institution")(
                     "TEMPLATE_WRONG_INSTITUTION",
                     first,
                     count,
@@ -545,7 +563,7 @@ def csv_code_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) ->
         )
         for value, first, count in _by_value(cells, foreign, "institution"):
             issues.append(
-                _csv_issue(
+                at("institution")(
                     "INSTITUTION_NOT_ALLOWED",
                     first,
                     count,
@@ -557,7 +575,7 @@ def csv_code_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) ->
     bad_ind = _category_mask(cells["indicator"], lambda i: i not in indicators)
     for value, first, count in _by_value(cells, bad_ind, "indicator"):
         issues.append(
-            _csv_issue(
+            at("indicator")(
                 "CSV_INDICATOR_UNKNOWN",
                 first,
                 count,
@@ -565,21 +583,20 @@ def csv_code_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) ->
                 value,
             )
         )
-    owner = (
-        cells["indicator"]
-        .astype(object)
-        .map(lambda i: indicators[i].institution if i in indicators else None)
+    # the institution each line's indicator belongs to ('' if unknown), one lookup per code
+    owner = _per_category(
+        cells["indicator"], lambda i: indicators[i].institution if i in indicators else ""
     )
-    inst = cells["institution"].astype(object)
-    wrong = (owner.notna() & ~bad_inst & (owner != inst)).to_numpy(dtype=bool)
+    inst = _per_category(cells["institution"], lambda i: i)
+    wrong = (owner != "") & ~bad_inst & (owner != inst)
     if wrong.any():
         pairs = cells.loc[wrong, ["row_id"]].assign(
-            pair=(inst[wrong] + "/" + cells.loc[wrong, "indicator"].astype(object))
+            pair=inst[wrong] + "/" + cells.loc[wrong, "indicator"].astype(object).to_numpy()
         )
         for value, first, count in _by_value(pairs, np.ones(len(pairs), dtype=bool), "pair"):
             institution, indicator = value.split("/", 1)
             issues.append(
-                _csv_issue(
+                at("indicator")(
                     "CSV_INDICATOR_INSTITUTION",
                     first,
                     count,
@@ -592,7 +609,7 @@ def csv_code_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) ->
     bad_period = (cells["month"] == 0).to_numpy()
     for value, first, count in _by_value(cells, bad_period, "period"):
         issues.append(
-            _csv_issue(
+            at("period")(
                 "CSV_PERIOD_INVALID",
                 first,
                 count,
@@ -617,13 +634,14 @@ def duplicate_issues(outcome: ReadOutcome, catalog: Catalog, options: Options) -
     first = sub.groupby(keys, observed=True, sort=False)["row_id"].transform("min")
     later = sub[sub["row_id"].to_numpy() != first.to_numpy()]
     first_of = dict(zip(later["cell"], first[later.index], strict=True))
-    later = later.assign(note=[f"line {first_of[c]}" for c in later["cell"]])
+    line = (outcome.long_layout or CSV_LAYOUT).line
+    later = later.assign(note=[f"{line} {first_of[c]}" for c in later["cell"]])
     found = per_cell(
         "DUPLICATE_VALUE",
         later,
         catalog,
         lambda first, _raw: (
-            f"the same district, indicator and month is already given on {first}. Keep one line."
+            f"the same district, indicator and month is already given on {first}. Keep one {line}."
         ),
         options.cap,
     )

@@ -6,6 +6,7 @@ module only inserts and reads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,6 +59,29 @@ def append_event(
         "detail": detail,
     }
     return conn.execute(insert(audit_event).values(values).returning(audit_event.c.id)).scalar_one()
+
+
+def append_events(conn: Connection, events: Sequence[Mapping[str, Any]]) -> int:
+    """Record many events in one statement (a bulk load's ``submission.created``); returns how
+    many. Each maps the keyword arguments of :func:`append_event` (``actor``, ``action`` and
+    ``entity`` required)."""
+    if not events:
+        return 0
+    now = utcnow()
+    rows = [
+        {
+            "at": e.get("at") or now,
+            "actor": e["actor"],
+            "action": e["action"],
+            "entity": e["entity"],
+            "entity_id": None if e.get("entity_id") is None else str(e["entity_id"]),
+            "sha256": e.get("sha256"),
+            "detail": e.get("detail"),
+        }
+        for e in events
+    ]
+    conn.execute(insert(audit_event), rows)
+    return len(rows)
 
 
 def list_events(
