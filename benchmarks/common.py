@@ -54,10 +54,19 @@ class Measurement:
     seconds: list[float]
     peak_rss_mb: float
     note: str = ""
+    #: this process's CPU time of each run (for PostgreSQL the server's work is not in it)
+    cpu_seconds: list[float] = field(default_factory=list)
 
     @property
     def best(self) -> float:
         return min(self.seconds)
+
+    @property
+    def best_cpu(self) -> float | None:
+        """The CPU time of the fastest run."""
+        if len(self.cpu_seconds) != len(self.seconds):
+            return None
+        return self.cpu_seconds[self.seconds.index(self.best)]
 
     @property
     def rows_per_s(self) -> float:
@@ -142,7 +151,7 @@ def table(report: Report, baseline: str = "pipeline") -> str:
     """The measurements, each with its time relative to the same case's ``baseline`` variant."""
     head = (
         f"{'case':<12} {'backend':<9} {'variant':<11} {'rows':>10} {'best s':>9} "
-        f"{'runs':>4} {'rows/s':>11} {'peak MB':>8} {'vs ' + baseline:>12}"
+        f"{'cpu s':>8} {'runs':>4} {'rows/s':>11} {'peak MB':>8} {'vs ' + baseline:>12}"
     )
     lines = [head, "-" * len(head)]
     for m in report.measurements:
@@ -155,9 +164,11 @@ def table(report: Report, baseline: str = "pipeline") -> str:
             None,
         )
         ratio = f"{m.best / ref.best:,.2f}x" if ref is not None and ref.best > 0 else "-"
+        cpu = f"{m.best_cpu:.3f}" if m.best_cpu is not None else "-"
         lines.append(
             f"{m.case:<12} {m.backend:<9} {m.variant:<11} {m.rows:>10,} {m.best:>9.3f} "
-            f"{len(m.seconds):>4} {m.rows_per_s:>11,.0f} {m.peak_rss_mb:>8.0f} {ratio:>12}"
+            f"{cpu:>8} {len(m.seconds):>4} {m.rows_per_s:>11,.0f} {m.peak_rss_mb:>8.0f} "
+            f"{ratio:>12}"
         )
     return "\n".join(lines)
 
@@ -183,7 +194,9 @@ def _as_json(report: Report | dict[str, Any]) -> dict[str, Any]:
         return report
     return {
         "module": report.module,
-        "measurements": [{**asdict(m), "best": m.best} for m in report.measurements],
+        "measurements": [
+            {**asdict(m), "best": m.best, "best_cpu": m.best_cpu} for m in report.measurements
+        ],
         "targets": [{**asdict(t), "passed": t.passed} for t in report.targets],
         "notes": report.notes,
     }

@@ -684,8 +684,8 @@ competed for the CPU, and the wall times carry that noise).
 Where the time goes (national warehouse): all three read the approved observations of the 22
 indicators the KPIs use (about 414k rows); sql and pandas then both store 414,852 rows. That
 store is the same work on both paths and bounds the ratio: on PostgreSQL the rows are loaded
-the manual's way (TRUNCATE, drop the primary and foreign key, insert, add them back: about
-1.5 s of CPU instead of 6 s with per-row index and trigger work), on SQLite into a re-created
+the manual's way (TRUNCATE, drop the primary and foreign key, insert, add them back: 2.4-2.9 s
+against 6.2-6.6 s with per-row index and trigger work, in one loaded run), on SQLite into a re-created
 table in key order with a larger page cache. Plan and status (the Python `status_for_period`
 for the ~10k values with a trajectory, then one `UPDATE ... FROM (VALUES ...)`) take a few
 tenths of a second on both paths. What differs is the roll-up itself: in the database about
