@@ -192,6 +192,7 @@ def _pipeline(spec: dict[str, Any]) -> dict[str, Any]:
     seconds: list[float] = []
     cpu: list[float] = []
     breakdown: dict[str, float] = {}
+    counts: dict[str, int] = {}
     values = 0
     for n in range(spec["repeats"]):
         url, drop = fresh_copy(spec["warehouse"], f"{case[:4]}p{n}")
@@ -217,10 +218,14 @@ def _pipeline(spec: dict[str, Any]) -> dict[str, Any]:
             values = int(result.counts["values"])
             if seconds[-1] == min(seconds):
                 breakdown = dict(phases)
+                counts = result.counts
         finally:
             db.dispose()
             drop()
     note = ", ".join(f"{k} {v:.2f}s" for k, v in breakdown.items())
+    note += (
+        f"; {counts.get('submissions', 0):,} submissions, {counts.get('warnings', 0):,} warnings"
+    )
     return {"seconds": seconds, "cpu": cpu, "rows": values, "note": note}
 
 
