@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dbmis.kpis.exports import neutralise
 from dbmis.kpis.pack import fmt
 from dbmis.kpis.pack.html import STATUS_MEANINGS
 from dbmis.kpis.pack.model import (
@@ -32,8 +33,6 @@ from dbmis.kpis.pack.model import (
     PackData,
 )
 from dbmis.kpis.status import STATUS_ORDER
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 TITLE = Font(bold=True, size=14, color="111827")
 SUBTITLE = Font(bold=True, size=11, color="1F4E79")
@@ -59,11 +58,6 @@ LIKELIHOOD_FILLS = {
     "amber_red": ("FFCC80", "8A3B00"),
     "red": ("C62828", "FFFFFF"),
 }
-
-
-def neutralise(text: str) -> str:
-    """A text that a spreadsheet could read as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _number_format(decimals: int, unit: str = "") -> str:
