@@ -105,6 +105,19 @@ class Database:
                 if sqlite_fk_off and not conn.invalidated:
                     _driver_execute(conn, "PRAGMA foreign_keys=ON")
 
+    @contextmanager
+    def scratch(self) -> Iterator[Connection]:
+        """A write transaction that is always rolled back: to compute what a write would give
+        (a preview) and keep nothing. It holds the write lock (SQLite) while it runs."""
+        with self._connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            trans = _begin(conn)
+            try:
+                yield conn
+            finally:
+                if trans.is_active:
+                    trans.rollback()
+
     def _connect(self) -> Connection:
         try:
             return self.engine.connect()

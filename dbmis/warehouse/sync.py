@@ -1,5 +1,5 @@
 """Copy the catalog's dimensions into the warehouse: divisions, districts, institutions,
-indicators and KPIs, matched by code.
+indicators, KPIs and the action plan's activities, matched by code.
 
 New codes are inserted, changed names, units etc. are updated, and codes that left the catalog
 are marked ``active = false``; nothing is deleted, because observations and KPI values keep
@@ -16,10 +16,18 @@ from sqlalchemy import Connection, Table, select, update
 
 from dbmis.catalog import Catalog
 from dbmis.warehouse.engine import Database
-from dbmis.warehouse.schema import catalog_state, district, division, indicator, institution, kpi
+from dbmis.warehouse.schema import (
+    catalog_state,
+    district,
+    division,
+    indicator,
+    institution,
+    kpi,
+    plan_activity,
+)
 from dbmis.warehouse.types import utcnow
 
-DIMENSIONS = ("division", "district", "institution", "indicator", "kpi")
+DIMENSIONS = ("division", "district", "institution", "indicator", "kpi", "activity")
 
 
 @dataclass
@@ -63,6 +71,7 @@ def sync_catalog_on(conn: Connection, catalog: Catalog) -> SyncReport:
     institution_ids = _ids(conn, institution)
     _sync(conn, report, "indicator", indicator, _indicators(catalog, institution_ids))
     _sync(conn, report, "kpi", kpi, _kpis(catalog))
+    _sync(conn, report, "activity", plan_activity, _activities(catalog, institution_ids))
     report.fingerprint_changed = _record_fingerprint(conn, catalog.fingerprint, report)
     return report
 
@@ -113,6 +122,13 @@ def _kpis(cat: Catalog) -> dict[str, dict[str, Any]]:
             "headline": k.headline,
         }
         for k in cat.kpis
+    }
+
+
+def _activities(cat: Catalog, institution_ids: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    return {
+        a.code: {"lead_institution_id": institution_ids[a.lead], **_names(a.title)}
+        for a in cat.activities
     }
 
 

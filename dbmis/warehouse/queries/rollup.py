@@ -63,6 +63,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
+from dbmis.warehouse.queries.releases import FRAME_COLUMNS
 from dbmis.warehouse.schema import kpi as kpi_table
 from dbmis.warehouse.schema import kpi_value, observation, submission
 from dbmis.warehouse.types import UtcDateTime
@@ -714,24 +715,7 @@ def _planned_literal(value: float | None) -> str:
 
 # --- reading stored values -------------------------------------------------------------------
 
-VALUE_COLUMNS = (
-    "kpi",
-    "geo_level",
-    "geo_code",
-    "period_type",
-    "period",
-    "period_end",
-    "numerator",
-    "denominator",
-    "value",
-    "received",
-    "expected",
-    "completeness",
-    "flagged",
-    "planned",
-    "status",
-    "computed_at",
-)
+VALUE_COLUMNS = (*FRAME_COLUMNS, "computed_at")
 
 
 def _one_or_many(value: str | Sequence[str]) -> list[str]:
