@@ -20,6 +20,7 @@ from dbmis.catalog.models import (
     Rule,
     Target,
 )
+from dbmis.catalog.plan import ActionPlan, Activity
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Catalog:
     kpis: tuple[Kpi, ...]
     targets: tuple[Target, ...]
     outlines: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    plan: ActionPlan = field(default_factory=ActionPlan)
+    """the action plan (``action_plan.yaml``); empty when the folder has none"""
 
     # --- lookups ---------------------------------------------------------------------------
     @property
@@ -102,6 +105,27 @@ class Catalog:
                 return t
         return None
 
+    # --- the action plan -------------------------------------------------------------------
+    @property
+    def activities(self) -> tuple[Activity, ...]:
+        return self.plan.activities
+
+    @cached_property
+    def activity_by_code(self) -> dict[str, Activity]:
+        return {a.code: a for a in self.plan.activities}
+
+    def activities_of_kpi(self, kpi_code: str) -> list[Activity]:
+        """Activities meant to move this KPI, in plan order."""
+        return [a for a in self.plan.activities if kpi_code in a.kpis]
+
+    def activities_led_by(self, institution_code: str) -> list[Activity]:
+        """Activities this institution leads (and reports progress on), in plan order."""
+        return [a for a in self.plan.activities if a.lead == institution_code]
+
+    def activities_involving(self, institution_code: str) -> list[Activity]:
+        """Activities this institution leads or is a partner in, in plan order."""
+        return [a for a in self.plan.activities if institution_code in a.institutions]
+
     @property
     def headline_kpis(self) -> list[Kpi]:
         return [k for k in self.kpis if k.headline]
@@ -123,6 +147,7 @@ class Catalog:
                 "rules": [r.model_dump(mode="json") for i, r in enumerate(self.rules)],
                 "kpis": [k.model_dump(mode="json") for k in self.kpis],
                 "targets": [t.model_dump(mode="json") for t in self.targets],
+                **({"plan": self.plan.model_dump(mode="json")} if not self.plan.is_empty else {}),
             }
         )
 
@@ -154,4 +179,6 @@ class Catalog:
             "kpis": len(self.kpis),
             "headline kpis": len(self.headline_kpis),
             "targets": len(self.targets),
+            "activities": len(self.plan.activities),
+            "milestones": sum(len(a.milestones) for a in self.plan.activities),
         }

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ValidationError
 from dbmis.catalog.catalog import Catalog, CatalogIssue
 from dbmis.catalog.checks import check_catalog
 from dbmis.catalog.models import Geography, Indicator, Institution, Kpi, Roadmap, Rule, Target
+from dbmis.catalog.plan import PLAN_FILE, ActionPlan
+from dbmis.catalog.plan_checks import check_plan, parse_plan
 from dbmis.catalog.yamlio import YamlDoc, read_yaml
 from dbmis.errors import CatalogError
 
@@ -30,6 +32,7 @@ LIST_FILES: dict[str, type[BaseModel]] = {
     "targets.yaml": Target,
 }
 REQUIRED_FILES = (*MAPPING_FILES, *LIST_FILES)
+OPTIONAL_FILES = (PLAN_FILE,)
 
 
 def default_catalog_dir() -> Path:
@@ -151,9 +154,14 @@ def load_catalog(folder: Path | str | None = None) -> Catalog:
             continue
         docs[name] = read_yaml(path)
         out.from_doc(docs[name])
+    for name in OPTIONAL_FILES:
+        if (root / name).is_file():
+            docs[name] = read_yaml(root / name)
+            out.from_doc(docs[name])
+    known = (*REQUIRED_FILES, *OPTIONAL_FILES)
     for path in sorted(root.glob("*.y*ml")):
-        if path.name not in REQUIRED_FILES:
-            out.add(path.name, "", f"unknown catalog file (expected: {', '.join(REQUIRED_FILES)})")
+        if path.name not in known:
+            out.add(path.name, "", f"unknown catalog file (expected: {', '.join(known)})")
 
     roadmap = _parse_mapping(docs["roadmap.yaml"], Roadmap, out) if "roadmap.yaml" in docs else None
     geography = (
@@ -169,6 +177,7 @@ def load_catalog(folder: Path | str | None = None) -> Catalog:
         name: (_parse_list(docs[name], model, out, positions) if name in docs else [])
         for name, model in LIST_FILES.items()
     }
+    plan = parse_plan(docs[PLAN_FILE], out, positions) if PLAN_FILE in docs else ActionPlan()
     outlines: dict[str, dict[str, Any]] = {}
     if geography is not None and geography.outlines:
         outlines = _read_outlines(root, geography.outlines, out)
@@ -185,8 +194,9 @@ def load_catalog(folder: Path | str | None = None) -> Catalog:
         kpis=tuple(lists["kpis.yaml"]),  # type: ignore[arg-type]
         targets=tuple(lists["targets.yaml"]),  # type: ignore[arg-type]
         outlines=outlines,
+        plan=plan if plan is not None else ActionPlan(),
     )
-    for finding in check_catalog(catalog):
+    for finding in [*check_catalog(catalog), *check_plan(catalog)]:
         doc = docs.get(finding.file)
         line = None
         if doc is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import pairwise
 
 import numpy as np
@@ -49,6 +50,8 @@ class FileInfo:
     uploaded_by: int | None
     actor: str
     is_demo: bool = False
+    uploaded_at: datetime | None = None
+    """when the file was received; None: now (stamps the submissions and their audit events)"""
 
 
 @dataclass
@@ -177,7 +180,7 @@ def load_outcome(
     made = dict(
         zip(
             [(k.district, k.institution, k.year) for k in new_keys],
-            insert_submissions(conn, news, states),
+            insert_submissions(conn, news, states, now=info.uploaded_at),
             strict=True,
         )
     )
@@ -205,6 +208,7 @@ def load_outcome(
                 {
                     "actor": info.actor,
                     "action": "submission.created",
+                    "at": info.uploaded_at,
                     "entity": "submission",
                     "entity_id": sub_id,
                     "sha256": info.sha256,
@@ -229,6 +233,7 @@ def load_outcome(
             entity_id=loaded.submission_ids[0],
             sha256=info.sha256,
             detail={"filename": info.filename, "submissions": loaded.submission_ids},
+            at=info.uploaded_at,
         )
     return loaded
 

@@ -3,13 +3,18 @@
 safety checks -> read -> validate (all problems in one pass) -> load in one transaction.
 A file with any error writes nothing but an audit event. Many files can be checked together
 (:func:`ingest_many`) so that the validation engine's fixed cost is paid once.
+
+Every upload is recorded as received now, unless the caller says when it was received
+(``submitted_at``, timezone-aware): the demo's simulated history and a backfill of files
+received earlier use it. It stamps the new submissions' ``uploaded_at`` and the audit events of
+the upload; it is never taken from a request or from the file itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -44,6 +49,8 @@ class IngestEnv:
 class Upload:
     data: bytes
     filename: str = "upload.xlsx"  # shown to people and used to tell CSV from xlsx; never a path
+    submitted_at: datetime | None = None
+    """when the file was received (timezone-aware); None: now (see the module doc)"""
 
 
 @dataclass
@@ -64,10 +71,14 @@ def ingest(
     dry_run: bool = False,
     today: date | None = None,
     expected_institution: str | None = None,
+    submitted_at: datetime | None = None,
 ) -> IngestResult:
-    """Check and load one uploaded file; returns ``{ok, submission_id, counts, issues}``."""
+    """Check and load one uploaded file; returns ``{ok, submission_id, counts, issues}``.
+
+    ``submitted_at`` (timezone-aware) records when the file was received; by default now.
+    """
     return ingest_many(
-        [Upload(data, filename)],
+        [Upload(data, filename, submitted_at)],
         user,
         env,
         dry_run=dry_run,
@@ -85,7 +96,14 @@ def ingest_many(
     today: date | None = None,
     expected_institution: str | None = None,
 ) -> list[IngestResult]:
-    """Check many files in one validation run, then load each accepted file on its own."""
+    """Check many files in one validation run, then load each accepted file on its own.
+
+    Each :class:`Upload` may say when it was received (``submitted_at``); ValueError for a
+    time without a time zone, before anything is checked or written.
+    """
+    for u in uploads:
+        if u.submitted_at is not None and u.submitted_at.utcoffset() is None:
+            raise ValueError(f"submitted_at of {u.filename!r} must be timezone-aware")
     day = today or date.today()
     prepared = [_prepare(u, env) for u in uploads]
     readable = [p for p in prepared if p.outcome is not None]
@@ -207,7 +225,14 @@ def _counts(p: _Prepared, issues: list[Issue]) -> dict[str, int]:
 
 
 def _report(p: _Prepared, issues: list[Issue]) -> dict[str, object]:
-    return {"counts": _counts(p, issues), "issues": [i.as_dict() for i in issues[:500]]}
+    report: dict[str, object] = {
+        "counts": _counts(p, issues),
+        "issues": [i.as_dict() for i in issues[:500]],
+    }
+    meta = p.outcome.meta if p.outcome is not None else None
+    if meta is not None:  # a filled template: which template and version (for reviewers)
+        report["template"] = {"code": meta.template, "version": meta.version}
+    return report
 
 
 def _reject(
@@ -226,6 +251,7 @@ def _reject(
                 entity="upload",
                 sha256=p.sha256,
                 detail={"filename": p.upload.filename, "size": len(p.upload.data), "codes": codes},
+                at=p.upload.submitted_at,
             )
     return IngestResult(ok=False, submission_id=None, counts=counts, issues=issues, sha256=p.sha256)
 
@@ -241,6 +267,7 @@ def _load(p: _Prepared, issues: list[Issue], user: Uploader, env: IngestEnv) -> 
         uploaded_by=user.user_id,
         actor=user.username,
         is_demo=env.is_demo,
+        uploaded_at=p.upload.submitted_at,
     )
     with env.db.write() as conn:
         loaded = load_outcome(conn, p.outcome, info, _report(p, issues), issues)

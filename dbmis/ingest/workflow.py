@@ -27,7 +27,9 @@ Un-approving clears the approval: the key's effective data falls back to its new
 approved revision, if any (see :mod:`dbmis.warehouse.queries.approved`).
 
 Who may review is the caller's business (the web app checks the signed-in role, the command
-line uses :func:`reviewer_for`); the functions record whoever they are told.
+line uses :func:`reviewer_for`); the functions record whoever they are told. Each act is
+stamped now, or at ``now`` (keyword-only, timezone-aware) when the caller records a review made
+earlier (the demo's simulated calendar); the revision and its audit event carry the same time.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ when a release is published.
 A release never changes, so results are cached per (release number, function, arguments) in a
 :class:`ReleaseCache`: a small LRU that the web app creates per app (never a module global)
 and passes in. When a newer release appears, the cache forgets the older one's entries.
-:class:`PublicSite` bundles a database, a catalog and a cache for the web app.
+:class:`PublicSite` bundles a database, a catalog and a cache for the web app, plus a second
+cache for what the app draws from a release alone (its public pages, :meth:`PublicSite.page`).
 
 Only the demo marker looks beyond the release tables: :func:`holds_demo_data` is true when
 the latest release is marked demo or any submission in the warehouse is (the site must say so
@@ -49,6 +50,10 @@ VALUE_COLUMNS: tuple[str, ...] = q.FRAME_COLUMNS
 
 HEADLINE_POINTS = 12
 """How many periods a headline card's trend line shows at most."""
+
+PAGE_CACHE_SIZE = 128
+"""How many drawn pages a :class:`PublicSite` keeps (:meth:`PublicSite.page`). The web app keeps
+a page as the JSON-ready tree the browser receives: 0.3-1 MB each for the demo warehouse."""
 
 
 # --- releases ------------------------------------------------------------------------------
@@ -696,15 +701,29 @@ def district_profile(
 
 
 class PublicSite:
-    """The public data of one web app: a database, a catalog and the app's own cache. Each
-    method opens one read transaction."""
+    """The public data of one web app: a database, a catalog and the app's own caches (data,
+    and drawn pages: :meth:`page`). Each method opens one read transaction."""
 
-    def __init__(self, db: Database, catalog: Catalog, cache: ReleaseCache | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        catalog: Catalog,
+        cache: ReleaseCache | None = None,
+        pages: ReleaseCache | None = None,
+    ) -> None:
         self.db = db
         self.catalog = catalog
         self.cache = cache if cache is not None else ReleaseCache()
+        self.pages = pages if pages is not None else ReleaseCache(PAGE_CACHE_SIZE)
         self._plans: dict[tuple[str, str], Trajectory] | None = None
         self._plans_lock = threading.Lock()
+
+    def page(self, release: ReleaseInfo, key: Hashable, draw: Callable[[], T]) -> T:
+        """Something drawn from ``release`` alone (with the catalog), such as a public page,
+        drawn once per ``key`` and kept until a newer release (a separate LRU, so pages never
+        push the data out). ``key`` must hold everything else the drawing depends on. What is
+        returned is shared: never modify it."""
+        return self.pages.get(release.number, key, draw)
 
     def latest(self) -> ReleaseInfo | None:
         with self.db.read() as conn:
@@ -721,6 +740,12 @@ class PublicSite:
     def demo(self) -> bool:
         with self.db.read() as conn:
             return holds_demo_data(conn, latest(conn, self.cache))
+
+    def latest_and_demo(self) -> tuple[ReleaseInfo | None, bool]:
+        """:meth:`latest` and :meth:`demo` in one read transaction."""
+        with self.db.read() as conn:
+            release = latest(conn, self.cache)
+            return release, holds_demo_data(conn, release)
 
     def headline_cards(self, lang: str) -> list[HeadlineCard]:
         with self.db.read() as conn:

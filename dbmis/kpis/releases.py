@@ -19,8 +19,12 @@ the previous release (``changes``, JSON):
 ``revised`` (a newer revision was approved), ``reverted`` (its newer revision was un-approved,
 so an older one counts again) or ``withdrawn`` (un-approved, nothing approved remains).
 
+In the same transaction it copies the action plan's approved status (every activity's latest
+approved progress report of a quarter ended by then, overdue milestones and budget use) into
+``release_plan_status`` (:func:`dbmis.kpis.plan_data.snapshot_plan_on`).
+
 A release never changes: the database refuses UPDATE and DELETE on the release tables
-(migration 0003), and no query function writes to them except by insert.
+(migrations 0003 and 0005), and no query function writes to them except by insert.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from sqlalchemy import Connection
 
 from dbmis.catalog import Catalog
 from dbmis.errors import ConflictError
+from dbmis.kpis.plan_data import snapshot_plan_on
 from dbmis.periods import add_months, month_label
 from dbmis.warehouse import Database
 from dbmis.warehouse.queries import releases as q
@@ -122,7 +127,8 @@ def publish(
     """Recompute the KPI values and publish them through ``through_month`` as a new release.
 
     ConflictError (``RELEASE_REFUSED``) for a month not yet over or before the latest release's
-    month. The recompute, the copy and the record of the revisions used run in one write
+    month. ``now`` (timezone-aware) dates the release and its audit event instead of the clock
+    (the demo publishes on its simulated calendar); the month must be over by then. The recompute, the copy and the record of the revisions used run in one write
     transaction that holds approvals, uploads and other recomputes off until it commits
     (SQLite: the database write lock; PostgreSQL: table locks, see
     :func:`~dbmis.warehouse.queries.releases.lock_for_publish`), so a release holds exactly the
@@ -134,7 +140,7 @@ def publish(
         q.lock_for_publish(conn)
         check_through_month(conn, through_month, at)
         recompute_kpis(conn, catalog, through_month)
-        return _publish_on(
+        info = _publish_on(
             conn,
             through_month=through_month,
             note=note,
@@ -144,6 +150,9 @@ def publish(
             is_demo=is_demo,
             effective=_effective(conn, through_month),
         )
+        # the action plan's approved status, as of the release's month (release_plan_status)
+        snapshot_plan_on(conn, catalog, info.id, through_month, actor=published_by, at=at)
+        return info
 
 
 def _effective(conn: Connection, through_month: int) -> set[int]:

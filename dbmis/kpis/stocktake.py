@@ -17,6 +17,9 @@ The business rules on top of :mod:`dbmis.warehouse.queries.stocktakes`:
 
 Every write runs in its own transaction and is audited (who, when, what, before and after).
 A final stocktake's judgements, problems and decisions no longer change; actions always can.
+Each write is stamped now, or at ``now`` (keyword-only, timezone-aware) when the caller records
+something that happened earlier: the demo's simulated calendar; the record and its audit event
+carry the same time.
 """
 
 from __future__ import annotations

@@ -24,7 +24,9 @@ from dbmis.kpis.pack.model import (
     KpiSection,
     League,
     LeagueRow,
+    OverdueMilestone,
     PackData,
+    PlanActivityLine,
     SeriesPoint,
 )
 
@@ -90,7 +92,9 @@ __all__ = [
     "KpiSection",
     "League",
     "LeagueRow",
+    "OverdueMilestone",
     "PackData",
+    "PlanActivityLine",
     "SeriesPoint",
     "build_pack_data",
     "render",

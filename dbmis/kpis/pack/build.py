@@ -9,7 +9,8 @@ Everything comes from named functions, never from SQL here:
   the planned trajectory; :func:`dbmis.kpis.forecast.forecast` for the trend line;
 - :func:`dbmis.kpis.stocktake.summary`: the DU's judgements, problems, actions, decisions;
 - :mod:`dbmis.warehouse.queries.pack`: monthly returns for the data-quality annex, demo data;
-- :func:`dbmis.warehouse.queries.releases.latest_release`: the latest published release.
+- :func:`dbmis.warehouse.queries.releases.latest_release`: the latest published release;
+- :func:`dbmis.kpis.pack.plan.plan_lines`: the action plan's activities behind each KPI.
 
 Which figure a KPI is judged on follows its province target's period: a KPI whose target is
 a month or a quarter is judged on the quarter of the stocktake (its value over the quarter, a
@@ -24,6 +25,7 @@ from __future__ import annotations
 import calendar
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -49,6 +51,7 @@ from dbmis.kpis.pack.model import (
     PackData,
     SeriesPoint,
 )
+from dbmis.kpis.pack.plan import plan_lines
 from dbmis.kpis.status import Status, status_for_period
 from dbmis.kpis.trajectory import PROVINCE, Trajectory, planned_for_period, trajectories
 from dbmis.periods import (
@@ -510,8 +513,12 @@ def build_pack_data(db: Database, catalog: Catalog, quarter: str, *, today: date
 
     plans = trajectories(catalog)
     items = {i.kpi: i for i in summary.kpis} if summary else {}
+    activities = plan_lines(db, catalog, quarter, today)
     sections = tuple(
-        _section(catalog, k, q, province, district_rows, plans, items.get(k.code))
+        replace(
+            _section(catalog, k, q, province, district_rows, plans, items.get(k.code)),
+            activities=activities.get(k.code, ()),
+        )
         for k in catalog.kpis
     )
     notes = []
@@ -542,4 +549,5 @@ def build_pack_data(db: Database, catalog: Catalog, quarter: str, *, today: date
         decisions=_decisions(summary.decisions) if summary else (),
         notes=tuple(notes),
         computed_at=computed_at,
+        plan_as_of=None if catalog.plan.is_empty else today,
     )

@@ -123,6 +123,13 @@ def share(fraction: float | None, decimals: int = 0) -> str:
     return f"{fraction * 100:,.{decimals}f}%"
 
 
+def pkr_millions(amount: int | float | None) -> str:
+    """12_500_000 -> '12.5' (for a column headed 'PKR million')."""
+    if amount is None or missing(float(amount)):
+        return DASH
+    return f"{amount / 1_000_000:,.1f}"
+
+
 def month(key: int | None, *, long: bool = False) -> str:
     """202609 -> 'Sep 2026' ('September 2026' with long)."""
     if key is None:

@@ -18,6 +18,7 @@ from dbmis.kpis.pack.model import (
     LIKELIHOOD_LABELS,
     LIKELIHOOD_MEANINGS,
     LIKELIHOODS,
+    PLAN_STATUS_LABELS,
     ActionItem,
     DecisionItem,
     InstitutionReporting,
@@ -25,6 +26,7 @@ from dbmis.kpis.pack.model import (
     League,
     LeagueRow,
     PackData,
+    PlanActivityLine,
 )
 from dbmis.kpis.status import STATUS_ORDER
 
@@ -592,6 +594,57 @@ def _judgement(k: KpiSection) -> str:
     return "".join(parts)
 
 
+def _plan_row(a: PlanActivityLine) -> str:
+    mark = ' <span class="muted">(illustrative)</span>' if a.illustrative else ""
+    reported = f'<br><span class="muted small">reported {e(a.quarter)}</span>' if a.quarter else ""
+    overdue = "".join(
+        f'<br><span class="overdue-word">Overdue:</span> {e(m.title)} '
+        f'<span class="muted">(due {e(fmt.short_day(m.due))})</span>'
+        for m in a.overdue
+    )
+    return (
+        f'<tr class="{"overdue" if a.overdue else ""}">'
+        f"<td>{e(a.title)}{mark}</td>"
+        f"<td>{e(a.lead_name)}</td>"
+        f'<td class="nowrap"><span class="pstatus p-{e(a.status)}">'
+        f"{e(PLAN_STATUS_LABELS.get(a.status, a.status))}</span>{reported}</td>"
+        f"<td>{a.milestones_done} of {a.milestones_total} done{overdue}</td>"
+        f'<td class="num">{e(fmt.pkr_millions(a.spent_pkr))} / '
+        f"{e(fmt.pkr_millions(a.allocated_pkr))}</td>"
+        f'<td class="num">{e(fmt.share(a.budget_use))}</td>'
+        "</tr>"
+    )
+
+
+def _plan(pack: PackData, k: KpiSection) -> str:
+    """The action plan's activities behind the KPI (nothing when the catalog has no plan)."""
+    if pack.plan_as_of is None:
+        return ""
+    head = "<h3>Action plan: activities behind this KPI</h3>"
+    if not k.activities:
+        return head + '<p class="none">No activity of the action plan names this KPI.</p>'
+    colgroup = (
+        '<colgroup><col style="width:28%"><col style="width:11%"><col style="width:14%">'
+        '<col style="width:24%"><col style="width:16%"><col style="width:7%"></colgroup>'
+    )
+    headers = [
+        ("Activity", ""),
+        ("Lead", ""),
+        ("Status", ""),
+        ("Milestones", ""),
+        ("Spent / allocated, PKR m", "num"),
+        ("Use", "num"),
+    ]
+    note = (
+        f'<p class="small muted">Status, milestones and spend from each activity\'s latest '
+        f"approved progress report for {e(pack.quarter)} or earlier; overdue milestones and the "
+        f"budget allocated to date (the fiscal years begun) as of "
+        f"{e(fmt.day(pack.plan_as_of))}.</p>"
+    )
+    rows = [_plan_row(a) for a in k.activities]
+    return head + _table(headers, rows, colgroup=colgroup) + note
+
+
 def _kpi_footnotes(pack: PackData, k: KpiSection) -> str:
     notes = [f"Source: {k.source}."]
     plan = (
@@ -636,6 +689,7 @@ def _kpi(pack: PackData, k: KpiSection, index: int, *, inline_svg: bool = True) 
         _chart(pack, k, inline_svg=inline_svg),
         "<h3>Districts</h3>",
         _league(pack, k),
+        _plan(pack, k),
     ]
     nothing = not (k.judgement or k.problems or k.actions or k.decisions)
     if nothing:

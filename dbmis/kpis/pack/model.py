@@ -193,6 +193,52 @@ class ForecastLine:
     method: str = "theil-sen"
 
 
+PLAN_STATUS_LABELS: dict[str, str] = {
+    "on_schedule": "On schedule",
+    "delayed": "Delayed",
+    "completed": "Completed",
+    "dropped": "Dropped",
+    "not_started": "Not started",
+    "not_reported": "Not reported",
+}
+"""Status of an action plan activity (see :mod:`dbmis.kpis.plan`)."""
+
+
+@dataclass(frozen=True)
+class OverdueMilestone:
+    code: str
+    title: str
+    due: date
+
+
+@dataclass(frozen=True)
+class PlanActivityLine:
+    """An action plan activity behind a KPI, from its latest approved progress report."""
+
+    code: str
+    title: str
+    lead: str
+    lead_name: str
+    status: str
+    """a key of :data:`PLAN_STATUS_LABELS`"""
+    quarter: str | None = None
+    """the quarter of the approved report behind the status; None without one"""
+    milestones_done: int = 0
+    milestones_total: int = 0
+    overdue: tuple[OverdueMilestone, ...] = ()
+    spent_pkr: int | None = None
+    allocated_pkr: int = 0
+    budget_pkr: int = 0
+    illustrative: bool = False
+
+    @property
+    def budget_use(self) -> float | None:
+        """Spent as a share of the budget allocated to date (None when nothing is)."""
+        if self.allocated_pkr <= 0:
+            return None
+        return (self.spent_pkr or 0) / self.allocated_pkr
+
+
 @dataclass(frozen=True)
 class KpiSection:
     """Everything the pack shows for one KPI (the summary row and its own pages)."""
@@ -242,6 +288,8 @@ class KpiSection:
     problems: tuple[str, ...] = ()
     actions: tuple[ActionItem, ...] = ()
     decisions: tuple[DecisionItem, ...] = ()
+    # the action plan: activities meant to move this KPI
+    activities: tuple[PlanActivityLine, ...] = ()
 
     @property
     def decisions_asked(self) -> tuple[DecisionItem, ...]:
@@ -335,6 +383,8 @@ class PackData:
     """extra footnotes for the whole pack"""
     computed_at: datetime | None = None
     """when the KPI values were last recomputed from the approved data"""
+    plan_as_of: date | None = None
+    """the date the action plan's status is given at; None when the catalog has no plan"""
 
     @property
     def all_actions(self) -> tuple[ActionItem, ...]:

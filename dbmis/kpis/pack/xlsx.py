@@ -1,6 +1,6 @@
 """The pack as an Excel workbook (openpyxl): a Summary sheet, one sheet per KPI (its series,
-district league table, judgement, actions and decisions, and a line chart), and a Data quality
-sheet.
+district league table, judgement, actions and decisions, and a line chart), an Action plan sheet
+(when the catalog has a plan) and a Data quality sheet.
 
 Numbers are written as numbers with a display format (so they can be summed and charted);
 every text cell is written as a string, and a text that starts with ``=``, ``+``, ``-``, ``@``,
@@ -28,6 +28,7 @@ from dbmis.kpis.pack.html import STATUS_MEANINGS
 from dbmis.kpis.pack.model import (
     LIKELIHOOD_MEANINGS,
     LIKELIHOODS,
+    PLAN_STATUS_LABELS,
     KpiSection,
     LeagueRow,
     PackData,
@@ -483,14 +484,87 @@ def _data_quality(wb: Workbook, pack: PackData) -> None:
     ws.freeze_panes = "B6" if pack.is_demo else "B5"
 
 
+PLAN_FILLS = {
+    "on_schedule": ("DCFCE7", "166534"),
+    "completed": ("166534", "FFFFFF"),
+    "delayed": ("FEF3C7", "92400E"),
+    "dropped": ("FEE2E2", "991B1B"),
+    "not_started": ("F3F4F6", "4B5563"),
+    "not_reported": ("F3F4F6", "4B5563"),
+}
+
+
+def _action_plan(wb: Workbook, pack: PackData) -> None:
+    """One row per KPI x activity behind it: status, milestones, overdue ones, money."""
+    ws = wb.create_sheet("Action plan")
+    s = _Sheet(ws)
+    s.text("Action plan: activities behind each KPI", font=TITLE)
+    if pack.is_demo:
+        s.text("DEMO DATA — synthetic", font=DEMO)
+    as_of = fmt.day(pack.plan_as_of) if pack.plan_as_of else ""
+    s.text(
+        f"Status, milestones and spend from each activity's latest approved progress report for "
+        f"{pack.quarter} or earlier; overdue milestones and budget allocated to date (fiscal "
+        f"years begun) as of {as_of}.",
+        merge_to=8,
+    )
+    s.skip()
+    s.header(
+        [
+            "KPI",
+            "Activity",
+            "Code",
+            "Lead",
+            "Status",
+            "Reported for",
+            "Milestones done",
+            "Milestones",
+            "Overdue milestones",
+            "Spent (PKR)",
+            "Allocated to date (PKR)",
+            "Budget use",
+            "Whole budget (PKR)",
+            "Illustrative",
+        ]
+    )
+    for k in pack.kpis:
+        for a in k.activities:
+            cells = s.line(
+                [
+                    k.short_name or k.code,
+                    a.title,
+                    a.code,
+                    a.lead_name,
+                    PLAN_STATUS_LABELS.get(a.status, a.status),
+                    a.quarter or "",
+                    a.milestones_done,
+                    a.milestones_total,
+                    "; ".join(f"{m.title} (due {fmt.short_day(m.due)})" for m in a.overdue),
+                    a.spent_pkr,
+                    a.allocated_pkr,
+                    a.budget_use,
+                    a.budget_pkr,
+                    "yes" if a.illustrative else "no",
+                ],
+                formats={10: "#,##0", 11: "#,##0", 12: "0%", 13: "#,##0"},
+            )
+            _paint(cells[4], PLAN_FILLS.get(a.status))
+            cells[1].alignment = WRAP
+            cells[8].alignment = WRAP
+    _widths(ws, [18, 40, 26, 14, 14, 10, 10, 10, 40, 14, 14, 10, 14, 10])
+    ws.freeze_panes = "C6" if pack.is_demo else "C5"
+
+
 def render_xlsx(pack: PackData) -> bytes:
     """The whole pack as an .xlsx workbook."""
     wb = Workbook()
-    used = {"summary", "data quality"}
+    used = {"summary", "data quality", "action plan"}
     titles = {k.code: _sheet_title(k.short_name or k.code, used) for k in pack.kpis}
     _summary(wb, pack, titles)
     for k in pack.kpis:
         _kpi(wb, pack, k, titles[k.code])
+    if pack.plan_as_of is not None:
+        _action_plan(wb, pack)
     _data_quality(wb, pack)
     wb.properties.title = f"{pack.title}: stocktake pack {pack.quarter}"
     wb.properties.creator = "DBMIS"
