@@ -54,6 +54,33 @@ class Settings(BaseSettings):
     port: int = Field(8050, ge=1, le=65535)
     sqlite_busy_timeout_ms: int = Field(30_000, ge=0)
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    debug: bool = Field(False, description="Flask/Dash debug mode; refused outside development")
+    session_idle_minutes: int = Field(
+        30, ge=1, le=24 * 60, description="A signed-in session ends after this long unused"
+    )
+    session_absolute_hours: int = Field(
+        12, ge=1, le=24 * 7, description="A signed-in session ends this long after sign-in"
+    )
+    cookie_secure: bool | None = Field(
+        None, description="Send cookies over HTTPS only; default: on outside demo/development"
+    )
+    ratelimit_storage_uri: str = Field(
+        "memory://",
+        description="Where failed sign-ins are counted (memory:// per process; "
+        "redis://host:6379 shared by all workers)",
+    )
+    trusted_proxies: int = Field(
+        0,
+        ge=0,
+        le=5,
+        description="Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust",
+    )
+    sign_in_limit_per_ip: str = Field(
+        "30 per 15 minutes", description="Failed sign-ins allowed from one address"
+    )
+    sign_in_limit_per_account: str = Field(
+        "10 per 15 minutes", description="Failed sign-ins allowed for one username"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -72,6 +99,14 @@ class Settings(BaseSettings):
     @property
     def resolved_evidence_dir(self) -> Path:
         return self.evidence_dir or self.instance_dir / "evidence"
+
+    @property
+    def resolved_cookie_secure(self) -> bool:
+        """Secure cookies unless set otherwise; off by default in demo and development (which
+        are served over plain HTTP on this machine)."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.mode is Mode.production
 
     @classmethod
     def settings_customise_sources(

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlencode
 
 from flask import Flask, current_app
 
+from dbmis.app.auth.roles import Account
 from dbmis.app.i18n import DEFAULT_LANG, LANGS, direction, normalise_lang, t
 from dbmis.catalog import Catalog
 from dbmis.kpis.public import GEO_LEVELS, PERIOD_TYPES, PublicSite
@@ -144,6 +145,10 @@ class PageContext:
     state: AppState
     path: str
     query: PageQuery
+    account: Account | None = None
+    """who is signed in (None: a member of the public)"""
+    search: str = ""
+    """the raw query string (``?a=b``), for a page with filters of its own (see :meth:`param`)"""
 
     @property
     def lang(self) -> str:
@@ -163,6 +168,12 @@ class PageContext:
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def param(self, name: str) -> str | None:
+        """The first non-blank value of ``name`` in the raw query string, stripped (or None).
+        Unvalidated: the page checks it."""
+        values = parse_qs(self.search.lstrip("?")).get(name)
+        return values[0].strip() if values and values[0].strip() else None
 
     def href(self, path: str | None = None, **changes: Any) -> str:
         """A link to ``path`` (default: this page) with this page's state and ``changes``;

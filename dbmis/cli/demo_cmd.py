@@ -9,8 +9,10 @@ import typer
 from dbmis.cli.context import fail, state
 from dbmis.errors import DbmisError
 from dbmis.periods import month_label
+from dbmis.settings import Mode
 
 if TYPE_CHECKING:
+    from dbmis.demo.accounts import DemoAccount
     from dbmis.demo.load import DemoReport
 
 
@@ -26,7 +28,10 @@ def register(app: typer.Typer) -> None:
         files are rejected. Then the Delivery Unit's routine runs on them: reviews (a few
         corrected revisions, one return), a release each quarter, and the last two quarters'
         stocktakes. Runs only on an empty or demo warehouse; the data is marked demo.
+        In demo mode (DBMIS_MODE=demo) it also makes one account per role, with the
+        passwords listed in the README (demo only).
         """
+        from dbmis.app.auth.demo_accounts import create_demo_accounts
         from dbmis.demo.load import load_demo
         from dbmis.ingest.evidence import EvidenceStore
         from dbmis.ingest.service import IngestEnv
@@ -54,10 +59,12 @@ def register(app: typer.Typer) -> None:
                     evidence=EvidenceStore(cli.settings.resolved_evidence_dir),
                 )
                 report = load_demo(env, seed=seed, progress=show)
+                accounts = create_demo_accounts(db, catalog, cli.settings.mode)
             finally:
                 db.dispose()
         except DbmisError as exc:
             raise fail(exc) from exc
+        _show_accounts(accounts, cli.settings.mode)
         first, last = report.months
         if report.already_loaded:
             typer.echo("demo data is already loaded (delete the instance folder to rebuild it)")
@@ -72,6 +79,18 @@ def register(app: typer.Typer) -> None:
             for line in report.mismatches:
                 typer.secho(f"  unexpected: {line}", err=True, fg=typer.colors.RED)
             raise typer.Exit(code=1)
+
+
+def _show_accounts(made: list[DemoAccount], mode: Mode) -> None:
+    """The demo accounts just made, with their (published, demo-only) passwords."""
+    if mode is not Mode.demo:
+        typer.echo("no demo accounts: they are made in demo mode only (DBMIS_MODE=demo)")
+        return
+    for account in made:
+        typer.echo(
+            f"demo account {account.username} ({account.role}), password "
+            f"'{account.password}' (demo only)"
+        )
 
 
 def _show_routine(report: DemoReport) -> None:

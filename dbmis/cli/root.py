@@ -19,6 +19,7 @@ from dbmis.cli import (
     serve_cmd,
     stocktake_cmd,
     templates_cmd,
+    users_cmd,
 )
 from dbmis.cli.context import CliState, fail
 from dbmis.errors import ConfigError
@@ -35,6 +36,7 @@ Typical first steps:
   dbmis ingest FILE...    check filled templates cell by cell and load those that pass
   dbmis demo              fill an empty warehouse with synthetic demo data
   dbmis serve             run the website on http://127.0.0.1:8050
+  dbmis users add NAME    add an account that signs in (--role, --name, --district, ...)
 
 The Delivery Unit's routine:
 
@@ -59,6 +61,7 @@ app = typer.Typer(
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(templates_cmd.app, name="templates")
 app.add_typer(publish_cmd.kpis_app, name="kpis")
+app.add_typer(users_cmd.app, name="users")
 app.add_typer(stocktake_cmd.app, name="stocktake")  # other modules may add to stocktake_cmd.app
 pack_cmd.register(stocktake_cmd.app)
 db_cmd.register(app)

@@ -7,6 +7,9 @@
   upload; :func:`write_long_csv` into the long bulk CSV.
 - :mod:`dbmis.demo.checks` proves the data against the catalog's rules and bounds and prints the
   province KPIs by year.
+- :func:`dbmis.demo.load.load_demo` uploads the files as the demo's calendar says
+  (:mod:`dbmis.demo.timeline`: each month when its return arrived, the Delivery Unit's reviews,
+  releases and stocktakes at their dates), every time stamped with the simulated time.
 
 Every figure is synthetic. The anchors (district sizes, jails, which KPI runs ahead or behind)
 are illustrative and listed in :mod:`dbmis.demo.facts`.

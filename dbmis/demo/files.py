@@ -78,13 +78,19 @@ def _check_same_catalog(catalog: Catalog, data: DemoData) -> None:
 def _fill(wb: Workbook, catalog: Catalog, data: DemoData, district: str, institution: str,
           year: int) -> None:  # fmt: skip
     """Write the district, focal point and figures into a template built for this year."""
+    fill_grid(wb, catalog, district, institution, data.grid(district, institution, year))
+
+
+def fill_grid(wb: Workbook, catalog: Catalog, district: str, institution: str,
+              grid: np.ndarray) -> None:  # fmt: skip
+    """Write the district, focal point and ``grid`` (the figures: [indicator of the
+    institution, calendar month 0..11], NaN = blank) into a template built for the year."""
     ws = wb[L.SHEET_DATA]
     ws[L.DISTRICT_CELL].value = catalog.district_by_code[district].name.en
     wb[L.SHEET_META].cell(_META_DISTRICT_ROW, 2).value = district
     name, contact = focal_point(district, institution)
     ws[L.FOCAL_NAME_CELL].value = name
     ws[L.FOCAL_CONTACT_CELL].value = contact
-    grid = data.grid(district, institution, year)
     for r, row in enumerate(grid):
         for m, value in enumerate(row):
             ws.cell(L.FIRST_DATA_ROW + r, L.FIRST_MONTH_COL + m).value = _cell_value(value)
@@ -105,7 +111,7 @@ def _saved_on(data: DemoData, district: str, institution: str, year: int) -> dat
     return _save_dates(data).get((district, institution, year), FIXED_TIME)
 
 
-def _new_template(catalog: Catalog, institution: str, year: int, district: str) -> Workbook:
+def new_template(catalog: Catalog, institution: str, year: int, district: str) -> Workbook:
     wb = build_template(catalog, institution, year=year, district=district)
     wb.properties.description = DEMO_LABEL
     return wb
@@ -115,7 +121,7 @@ def filled_workbook(catalog: Catalog, data: DemoData, district: str, institution
                     year: int) -> bytes:  # fmt: skip
     """The template for this district and year, filled with the demo figures, as .xlsx bytes."""
     _check_same_catalog(catalog, data)
-    wb = _new_template(catalog, institution, year, district)
+    wb = new_template(catalog, institution, year, district)
     _fill(wb, catalog, data, district, institution, year)
     return workbook_bytes(wb, _saved_on(data, district, institution, year))
 
@@ -206,7 +212,7 @@ def apply_fault(workbook: Workbook, fault: str | BrokenFile, *,
 def broken_workbook(catalog: Catalog, data: DemoData, fault: BrokenFile) -> bytes:
     """The filled file for the fault's district, institution and year, broken as it says."""
     _check_same_catalog(catalog, data)
-    wb = _new_template(catalog, fault.institution, fault.year, fault.district)
+    wb = new_template(catalog, fault.institution, fault.year, fault.district)
     _fill(wb, catalog, data, fault.district, fault.institution, fault.year)
     apply_fault(wb, fault, catalog=catalog)
     return workbook_bytes(wb, _saved_on(data, fault.district, fault.institution, fault.year))
@@ -244,7 +250,7 @@ def iter_demo_files(catalog: Catalog, data: DemoData,
                 if np.isnan(data.grid(district, inst, year)).all():
                     continue  # a return never sent is never uploaded
                 if wb is None:  # built once per institution and year, re-used for each district
-                    wb = _new_template(catalog, inst, year, district)
+                    wb = new_template(catalog, inst, year, district)
                 _fill(wb, catalog, data, district, inst, year)
                 yield DemoFile(
                     district,
@@ -300,10 +306,12 @@ __all__ = [
     "apply_fault",
     "broken_filename",
     "broken_workbook",
+    "fill_grid",
     "filled_workbook",
     "focal_point",
     "iter_demo_files",
     "long_frame",
+    "new_template",
     "write_demo_files",
     "write_long_csv",
 ]

@@ -26,6 +26,8 @@ from dbmis.app.api.params import (
     DEFAULT_LIMIT,
     FILTERS,
     MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_RELEASE_NUMBER,
     BadParameter,
     check_known,
     int_param,
@@ -259,7 +261,7 @@ def make_blueprint() -> Blueprint:
         state = app_state()
         filters = value_filters(args, state.catalog)
         limit = int_param(args, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
-        offset = int_param(args, "offset", 0, low=0, high=10**9)
+        offset = int_param(args, "offset", 0, low=0, high=MAX_OFFSET)
         published = state.site.values(**filters.as_dict())
         frame = published.frame
         total = len(frame)
@@ -288,7 +290,7 @@ def make_blueprint() -> Blueprint:
     @bp.get("/releases/<number>")
     def release(number: str) -> Any:
         check_known(_args(), ())
-        if not number.isdigit() or len(number) > 9:
+        if not number.isascii() or not number.isdigit() or int(number) > MAX_RELEASE_NUMBER:
             raise BadParameter("number", "a release number is a whole number")
         return jsonify(release_detail_json(app_state().site.release(int(number))))
 

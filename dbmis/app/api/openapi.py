@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from dbmis.app.api.params import DEFAULT_LIMIT, MAX_LIMIT
+from dbmis.app.api.params import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_PARAM_LENGTH,
+    MAX_RELEASE_NUMBER,
+    PERIOD_PATTERN,
+)
 from dbmis.catalog import Catalog
 from dbmis.kpis.public import GEO_LEVELS, PERIOD_TYPES
 from dbmis.kpis.status import STATUS_ORDER
@@ -277,21 +284,38 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     }
 
 
-def _filter_parameters() -> list[dict[str, Any]]:
+def _filter_parameters(catalog: Catalog) -> list[dict[str, Any]]:
+    places = [
+        catalog.roadmap.province_code,
+        *catalog.division_by_code,
+        *catalog.district_by_code,
+    ]
     return [
-        _query("kpi", "a KPI code (see /kpis)", {"type": "string"}),
+        _query(
+            "kpi", "a KPI code (see /kpis)", {"type": "string", "enum": list(catalog.kpi_by_code)}
+        ),
         _query(
             "geo_level",
             "province, division or district",
             {"type": "string", "enum": list(GEO_LEVELS)},
         ),
-        _query("geo_code", "a place code (see /districts)", {"type": "string"}),
+        _query(
+            "geo_code",
+            "a place code (see /districts); a place of another level than geo_level matches "
+            "nothing",
+            {"type": "string", "enum": places},
+        ),
         _query(
             "period_type",
             "month, quarter, year or fiscal_year",
             {"type": "string", "enum": list(PERIOD_TYPES)},
         ),
-        _query("period", "one period: 2026-03, 2026Q1, 2026 or FY2025-26", {"type": "string"}),
+        _query(
+            "period",
+            "one period: 2026-03, 2026Q1, 2026 or FY2025-26; a period of another type than "
+            "period_type matches nothing",
+            {"type": "string", "pattern": PERIOD_PATTERN, "maxLength": MAX_PARAM_LENGTH},
+        ),
     ]
 
 
@@ -345,7 +369,7 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                     "description": "Ordered by KPI, geographic level, place, period type and "
                     "period end. Follow `next` for the following page.",
                     "parameters": [
-                        *_filter_parameters(),
+                        *_filter_parameters(catalog),
                         _query(
                             "limit",
                             "values per page",
@@ -359,7 +383,7 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                         _query(
                             "offset",
                             "values to skip",
-                            {"type": "integer", "minimum": 0, "default": 0},
+                            {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
                         ),
                     ],
                     "responses": {"200": _json("ValuePage", "a page of values"), **ERROR_RESPONSES},
@@ -384,7 +408,11 @@ def openapi_document(catalog: Catalog) -> dict[str, Any]:
                             "name": "number",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "integer", "minimum": 1},
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": MAX_RELEASE_NUMBER,
+                            },
                         }
                     ],
                     "responses": {

@@ -16,6 +16,15 @@ FILTERS: tuple[str, ...] = ("kpi", "geo_level", "geo_code", "period_type", "peri
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10_000
 MAX_PARAM_LENGTH = 64
+MAX_OFFSET = 10**9
+MAX_RELEASE_NUMBER = 999_999_999
+PERIOD_PATTERN = (
+    "^([0-9]{4}-(0[1-9]|1[0-2])|[0-9]{4}Q[1-4]|[0-9]{4}|FY[0-9]{2}("
+    + "|".join(f"{n:02d}-{(n + 1) % 100:02d}" for n in range(100))
+    + "))$"
+)
+"""Every period label :func:`dbmis.periods.parse_period` accepts, as a regular expression
+(for the OpenAPI document: a fiscal year's two years must follow each other)."""
 
 
 class BadParameter(ValueError):
@@ -46,7 +55,7 @@ def _single(args: Mapping[str, list[str]], name: str) -> str | None:
         return None
     value = values[0].strip()
     if not value:
-        return None
+        raise BadParameter(name, "give a value, or leave the parameter out")
     if len(value) > MAX_PARAM_LENGTH:
         raise BadParameter(name, f"at most {MAX_PARAM_LENGTH} characters")
     return value
@@ -74,21 +83,19 @@ def value_filters(args: Mapping[str, list[str]], catalog: Catalog) -> ValueFilte
             "division": set(catalog.division_by_code),
             "district": set(catalog.district_by_code),
         }
-        levels = [geo_level] if geo_level else list(GEO_LEVELS)
-        if not any(geo_code in known[level] for level in levels):
-            where = f"{geo_level} " if geo_level else "place "
-            raise BadParameter("geo_code", f"no {where}{geo_code!r}; see /api/v1/districts")
+        # a place of another level than ``geo_level`` is a valid filter that matches nothing
+        if not any(geo_code in codes for codes in known.values()):
+            raise BadParameter("geo_code", f"no place {geo_code!r}; see /api/v1/districts")
     period_type = _single(args, "period_type")
     if period_type is not None and period_type not in PERIOD_TYPES:
         raise BadParameter("period_type", f"one of {', '.join(PERIOD_TYPES)}")
     period = _single(args, "period")
     if period is not None:
+        # a period of another type than ``period_type`` is a valid filter that matches nothing
         try:
-            parsed = parse_period(period, catalog.roadmap.fiscal_year_start_month)
+            parse_period(period, catalog.roadmap.fiscal_year_start_month)
         except ValueError as exc:
             raise BadParameter("period", str(exc)) from None
-        if period_type is not None and parsed.type.value != period_type:
-            raise BadParameter("period", f"{period!r} is not a {period_type} period")
     return ValueFilters(kpi, geo_level, geo_code, period_type, period)
 
 
@@ -98,7 +105,7 @@ def int_param(
     text = _single(args, name)
     if text is None:
         return default
-    if not text.isdigit():
+    if not text.isascii() or not text.isdigit():
         raise BadParameter(name, "a whole number")
     value = int(text)
     if not low <= value <= high:

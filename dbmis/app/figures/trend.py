@@ -321,7 +321,9 @@ def trajectory_figure(
             for x, st in zip(mx, styles, strict=True)
         )
 
-    layout = base_layout(lang, title=title, height=height, margin={"b": 8})
+    # without a title, keep a top margin for the mode bar so it never covers the target label
+    top = {} if title else {"t": 36}
+    layout = base_layout(lang, title=title, height=height, margin={"b": 8, **top})
     xaxis = axis_style(showgrid=False)
     if kind == "date":
         xaxis.update(type="date", hoverformat="%b %Y")
@@ -334,6 +336,15 @@ def trajectory_figure(
         xaxis.update(type="category", categoryorder="array", categoryarray=order, tickangle=0)
         if len(order) > 12:
             xaxis["nticks"] = 8
+        # On a category axis plotly reads a number-like label ("2026", a year) given to an
+        # annotation or a shape as a category *index*: give them the index itself.
+        position = {label: i for i, label in enumerate(order)}
+        for item in annotations:
+            item["x"] = position.get(str(item["x"]), item["x"])
+        for shape in shapes:
+            if shape.get("xref") == "x":
+                shape["x0"] = position.get(str(shape["x0"]), shape["x0"])
+                shape["x1"] = position.get(str(shape["x1"]), shape["x1"])
     yaxis = axis_style(
         title={"text": unit_label, "standoff": 6},
         rangemode="tozero" if y_from_zero else "normal",

@@ -19,12 +19,16 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+from dbmis.app.i18n.areas import AREAS
 from dbmis.app.i18n.messages import EN, UR
 from dbmis.periods import PeriodType, parse_period, split_month
 
 LANGS: tuple[str, ...] = ("en", "ur")
 DEFAULT_LANG = "en"
-MESSAGES: dict[str, dict[str, str]] = {"en": EN, "ur": UR}
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": EN | {k: v for area in AREAS for k, v in area.EN.items()},
+    "ur": UR | {k: v for area in AREAS for k, v in area.UR.items()},
+}
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "ur": "اردو"}
 """Each language named in itself, for the language switch."""
 

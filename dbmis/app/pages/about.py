@@ -54,7 +54,7 @@ def _releases(ctx: PageContext) -> Component:
             date_label(r.published_at, ctx.lang),
             month_label(r.through_month, ctx.lang),
             fmt_number(r.values),
-            r.note or "",
+            html.Bdi(r.note, dir="auto") if r.note else "",
         ]
         for r in releases
     ]

@@ -74,7 +74,6 @@ def figure(
     return html.Figure(
         [dcc.Graph(**graph_args), html.Figcaption(label, className="muted")],
         className=class_name,
-        role="group",
         **aria(label=label),
     )
 

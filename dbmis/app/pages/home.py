@@ -192,7 +192,10 @@ def _release(ctx: PageContext, release: ReleaseInfo) -> Component:
         _published(ctx, release),
     ]
     if release.note:
-        parts.append(html.P([html.Strong(ctx.t("release.note")), " ", release.note]))
+        # the note is written by the Delivery Unit in one language: isolate its direction
+        parts.append(
+            html.P([html.Strong(ctx.t("release.note")), " ", html.Bdi(release.note, dir="auto")])
+        )
     parts.append(_changes(ctx, release))
     return html.Section(parts, className="release", **aria(labelledby="release-title"))
 

@@ -27,7 +27,7 @@ from dbmis.app.figures import (
 )
 from dbmis.app.figures import Point as FigPoint
 from dbmis.app.i18n import date_label, fmt_number, fmt_percent, month_label, period_type_label
-from dbmis.app.pages import charts
+from dbmis.app.pages import charts, kpi_plan
 from dbmis.app.pages.common import (
     baseline_text,
     direction_text,
@@ -234,8 +234,16 @@ def _annotations_by_index(fig: go.Figure, order: list[str]) -> None:
             note.x = position[note.x]
 
 
-def trajectory_chart(ctx: PageContext, kpi: Kpi, view: TrajectoryView, place: str) -> Component:
-    """The chart (actual, plan, baseline, target, forecast) and the same figures as a table."""
+def trajectory_chart(
+    ctx: PageContext,
+    kpi: Kpi,
+    view: TrajectoryView,
+    place: str,
+    milestones: list[kpi_plan.ChartMilestone] | None = None,
+) -> Component:
+    """The chart (actual, plan, baseline, target, forecast, the published action-plan
+    milestones) and the same figures as a table."""
+    milestones = milestones or []
     kind_name = period_type_label(view.kind, ctx.lang)
     name = kpi.name.get(ctx.lang)
     plan = view.plan
@@ -247,9 +255,10 @@ def trajectory_chart(ctx: PageContext, kpi: Kpi, view: TrajectoryView, place: st
             FigPoint(view.baseline.label, plan.baseline_value) if plan and view.baseline else None
         ),
         forecast=[FigPoint(r.label, r.forecast) for r in view.forecast_rows],
+        milestones=[m.marker for m in milestones],
         unit_label=charts.unit_label(ctx, kpi),
         decimals=kpi.decimals,
-        labels=charts.figure_labels(ctx),
+        labels={**charts.figure_labels(ctx), **kpi_plan.figure_labels(ctx)},
         lang=ctx.lang,
         x_order=[r.label for r in view.rows],
     )
@@ -287,7 +296,12 @@ def trajectory_chart(ctx: PageContext, kpi: Kpi, view: TrajectoryView, place: st
         cells += [
             status_badge(r.point.status, ctx.lang) if r.point is not None else "",
             fmt_percent(r.point.completeness, ctx.lang) if r.point is not None else "",
-            "; ".join(r.notes),
+            "; ".join(
+                [
+                    *r.notes,
+                    *(kpi_plan.milestone_note(ctx, m) for m in milestones if m.period == r.period),
+                ]
+            ),
         ]
         rows.append(cells)
     caption = ctx.t(
@@ -307,6 +321,7 @@ def trajectory_chart(ctx: PageContext, kpi: Kpi, view: TrajectoryView, place: st
             charts.figure(fig, label=label, config=FIGURE_CONFIG, graph_id="kpi-trajectory"),
             table(columns, rows, caption=caption, numeric=numeric),
             html.P(ctx.t("kpi.flag_note"), className="muted"),
+            *([html.P(ctx.t("plan.kpi.chart_note"), className="muted")] if milestones else []),
             charts.download_links(
                 ctx,
                 ctx.t("kpi.download_series", place=place, period_type=kind_name),
@@ -479,11 +494,16 @@ def layout(ctx: PageContext, code: str) -> Component:
         _facts(ctx, kpi, view),
     ]
     if view is None:
-        return html.Div([*head, no_release(ctx), status_legend(ctx)])
+        plan_part = kpi_plan.plan_section(ctx, kpi, None)
+        return html.Div([*head, no_release(ctx), plan_part, status_legend(ctx)])
     place = ctx.place_name(view.geo_level, view.geo_code)
     highlight = view.geo_code if view.geo_level == "district" else None
+    plan = kpi_plan.published_for(ctx, kpi)
+    marks = kpi_plan.chart_milestones(
+        ctx, kpi, plan, view.kind, [(r.period, r.label) for r in view.rows]
+    )
     series_part: Component = (
-        trajectory_chart(ctx, kpi, view, place)
+        trajectory_chart(ctx, kpi, view, place, marks)
         if view.rows and view.series.points
         else html.P(ctx.t("kpi.no_values"))
     )
@@ -497,6 +517,7 @@ def layout(ctx: PageContext, code: str) -> Component:
                     series_part,
                 ],
             ),
+            kpi_plan.plan_section(ctx, kpi, plan),
             html.Section(
                 [html.H2(ctx.t("kpi.districts")), district_figures(ctx, kpi, view.kind, highlight)]
             ),

@@ -1,0 +1,108 @@
+"""Messages of sign-in, sign-out, refusals, the account header and the users page, in English
+and Urdu (same keys in both)."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "auth.sign_in": "Sign in",
+    "auth.sign_out": "Sign out",
+    "auth.required.title": "Please sign in",
+    "auth.required.text": "This page is for the Roadmap's focal points, Delivery Unit and "
+    "Steering Committee. Sign in with the account the Delivery Unit gave you.",
+    "auth.forbidden.title": "Not available to your account",
+    "auth.forbidden.text": "Your account's role does not give access to this page. If you need "
+    "it, ask the Delivery Unit's administrator.",
+    "auth.page.title": "Sign in",
+    "auth.page.intro": "For the Roadmap's focal points, the Delivery Unit and the Steering "
+    "Committee. Everyone else can read the published figures without signing in.",
+    "auth.username": "Username",
+    "auth.password": "Password",
+    "auth.error": "The username or password is not right, or the account is not active. "
+    "Try again, or ask the Delivery Unit's administrator.",
+    "auth.already": "You are signed in as {name}.",
+    "auth.continue": "Continue to your page",
+    "auth.help": "Forgot your password? Ask the Delivery Unit's administrator to set a new one.",
+    "auth.signed_in_as": "Signed in as {name} ({role})",
+    "auth.account_label": "Your account",
+    "auth.work_nav": "Your work",
+    "auth.role.focal_point": "Focal point",
+    "auth.role.analyst": "Delivery Unit analyst",
+    "auth.role.steering": "Steering Committee",
+    "auth.role.admin": "Administrator",
+    "auth.nav.portal": "Portal",
+    "auth.nav.inbox": "Inbox",
+    "auth.nav.quality": "Data quality",
+    "auth.nav.stocktake": "Stocktake",
+    "auth.nav.releases": "Releases",
+    "auth.nav.steering": "Steering",
+    "auth.nav.audit": "Audit log",
+    "auth.nav.users": "Users",
+    "auth.users.title": "Users",
+    "auth.users.intro": "Everyone who can sign in, their role and what they report for. "
+    "Add, disable and reset accounts with the dbmis users command.",
+    "auth.users.caption": "Users",
+    "auth.users.none": "No users yet. Add one with: dbmis users add USERNAME --role ROLE --name NAME",
+    "auth.users.username": "Username",
+    "auth.users.name": "Name",
+    "auth.users.role": "Role",
+    "auth.users.districts": "Districts",
+    "auth.users.institutions": "Institutions",
+    "auth.users.active": "Active",
+    "auth.users.last_sign_in": "Last sign-in",
+    "auth.users.yes": "Yes",
+    "auth.users.no": "No",
+    "auth.users.never": "Never",
+    "auth.users.all": "All",
+}
+
+UR: dict[str, str] = {
+    "auth.sign_in": "سائن ان کریں",
+    "auth.sign_out": "سائن آؤٹ کریں",
+    "auth.required.title": "براہ کرم سائن ان کریں",
+    "auth.required.text": "یہ صفحہ روڈ میپ کے فوکل پرسنز، ڈیلیوری یونٹ اور اسٹیئرنگ کمیٹی کے لیے "
+    "ہے۔ ڈیلیوری یونٹ کے دیے ہوئے اکاؤنٹ سے سائن ان کریں۔",
+    "auth.forbidden.title": "آپ کے اکاؤنٹ کے لیے دستیاب نہیں",
+    "auth.forbidden.text": "آپ کے اکاؤنٹ کے کردار کو اس صفحے تک رسائی نہیں۔ اگر آپ کو اس کی ضرورت "
+    "ہے تو ڈیلیوری یونٹ کے منتظم سے رابطہ کریں۔",
+    "auth.page.title": "سائن ان",
+    "auth.page.intro": "روڈ میپ کے فوکل پرسنز، ڈیلیوری یونٹ اور اسٹیئرنگ کمیٹی کے لیے۔ شائع شدہ "
+    "اعداد و شمار ہر کوئی سائن ان کیے بغیر دیکھ سکتا ہے۔",
+    "auth.username": "صارف نام",
+    "auth.password": "پاس ورڈ",
+    "auth.error": "صارف نام یا پاس ورڈ درست نہیں، یا اکاؤنٹ فعال نہیں۔ دوبارہ کوشش کریں، یا "
+    "ڈیلیوری یونٹ کے منتظم سے رابطہ کریں۔",
+    "auth.already": "آپ {name} کے طور پر سائن ان ہیں۔",
+    "auth.continue": "اپنے صفحے پر جائیں",
+    "auth.help": "پاس ورڈ بھول گئے؟ ڈیلیوری یونٹ کے منتظم سے نیا پاس ورڈ مقرر کروائیں۔",
+    "auth.signed_in_as": "{name} ({role}) کے طور پر سائن ان",
+    "auth.account_label": "آپ کا اکاؤنٹ",
+    "auth.work_nav": "آپ کا کام",
+    "auth.role.focal_point": "فوکل پرسن",
+    "auth.role.analyst": "ڈیلیوری یونٹ تجزیہ کار",
+    "auth.role.steering": "اسٹیئرنگ کمیٹی",
+    "auth.role.admin": "منتظم",
+    "auth.nav.portal": "پورٹل",
+    "auth.nav.inbox": "موصولہ",
+    "auth.nav.quality": "ڈیٹا کا معیار",
+    "auth.nav.stocktake": "جائزہ اجلاس",
+    "auth.nav.releases": "اشاعتیں",
+    "auth.nav.steering": "اسٹیئرنگ",
+    "auth.nav.audit": "آڈٹ ریکارڈ",
+    "auth.nav.users": "صارفین",
+    "auth.users.title": "صارفین",
+    "auth.users.intro": "ہر وہ شخص جو سائن ان کر سکتا ہے، اس کا کردار اور وہ کس کے لیے رپورٹ کرتا "
+    "ہے۔ اکاؤنٹ بنانے، بند کرنے اور پاس ورڈ بدلنے کے لیے dbmis users کمانڈ استعمال کریں۔",
+    "auth.users.caption": "صارفین",
+    "auth.users.none": "ابھی کوئی صارف نہیں۔ بنانے کے لیے: dbmis users add USERNAME --role ROLE --name NAME",
+    "auth.users.username": "صارف نام",
+    "auth.users.name": "نام",
+    "auth.users.role": "کردار",
+    "auth.users.districts": "اضلاع",
+    "auth.users.institutions": "ادارے",
+    "auth.users.active": "فعال",
+    "auth.users.last_sign_in": "آخری سائن ان",
+    "auth.users.yes": "ہاں",
+    "auth.users.no": "نہیں",
+    "auth.users.never": "کبھی نہیں",
+    "auth.users.all": "سب",
+}
