@@ -201,6 +201,8 @@ class Tab:
     """URL -> an expected status >= 400 (the 404 page's own document)"""
     downloads: set[str] = field(default_factory=set)
     """URLs that became downloads (Chromium reports their navigation as aborted)"""
+    in_flight: set[Any] = field(default_factory=set)
+    """requests sent and not yet finished or failed (see :meth:`settle`)"""
 
     def __post_init__(self) -> None:
         self.page.on("console", self._on_console)
@@ -208,6 +210,9 @@ class Tab:
         self.page.on("requestfailed", self._on_request_failed)
         self.page.on("response", self._on_response)
         self.page.on("download", lambda download: self.downloads.add(download.url))
+        self.page.on("request", lambda request: self.in_flight.add(request))
+        self.page.on("requestfinished", lambda request: self.in_flight.discard(request))
+        self.page.on("requestfailed", lambda request: self.in_flight.discard(request))
 
     def _local(self, url: str) -> bool:
         return url == self.server.base_url or url.startswith(self.server.base_url + "/")
@@ -235,6 +240,7 @@ class Tab:
     def open(self, path: str, *, status: int = 200) -> Any:
         """Load ``path`` and wait until the app has drawn it; checks the document's status."""
         url = self.server.url(path)
+        self._let_finish()
         if status >= 400:
             self.allowed_statuses[url] = status
         response = self.page.goto(url, wait_until="load")
@@ -249,11 +255,31 @@ class Tab:
         are in (quicker than waiting for the network to be idle)."""
         self.page.wait_for_function(READY, polling=50)
 
+    def settle(self, quiet_ms: int = 300, limit_ms: int = 30_000) -> None:
+        """Wait until no request has been in flight for ``quiet_ms``: components fetch their code
+        on demand after the page is drawn, and a navigation or download started meanwhile would
+        abort those fetches. (Playwright's "networkidle" state is no help here: once reached it
+        is never awaited again.)"""
+        quiet = waited = 0
+        while quiet < quiet_ms:
+            assert waited < limit_ms, f"requests still in flight: {[r.url for r in self.in_flight]}"
+            self.page.wait_for_timeout(50)
+            waited += 50
+            quiet = quiet + 50 if not self.in_flight else 0
+
+    def _let_finish(self, limit_ms: int = 10_000) -> None:
+        """Before leaving a page, let the requests it has in flight finish (leaving aborts them)."""
+        waited = 0
+        while self.in_flight and waited < limit_ms:
+            self.page.wait_for_timeout(50)
+            waited += 50
+
     def follow(self, locator: Any) -> None:
         """Click a link (opening the ``<details>`` it sits in first) and wait for the new page."""
         closed = locator.locator("xpath=ancestor::details[not(@open)]/summary")
         for i in range(closed.count() - 1, -1, -1):
             closed.nth(i).click()
+        self._let_finish()
         with self.page.expect_navigation(wait_until="load"):
             locator.click()
         self.wait_ready()
