@@ -2,9 +2,9 @@
 
 Runs every benchmark module of this package, prints one table per module and the targets
 (PASS/MISS), and writes the results as JSON into ``benchmarks/results/``. A module exposes
-``run(options) -> Report`` (:mod:`benchmarks.common`), or ``run(quick, *, backends) -> dict``
-and prints its own figures. A missed target is information, not a failure: the exit status
-is 1 only when a module could not run at all.
+``run(options) -> Report`` (:mod:`benchmarks.common`), or ``run(options) -> dict`` or
+``run(quick, *, backends) -> dict`` and prints its own figures. A missed target is information,
+not a failure: the exit status is 1 only when a module could not run at all.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from benchmarks.common import (
     table,
 )
 
-NOT_BENCHMARKS = {"common"}
+NOT_BENCHMARKS = {"common", "site_app", "site_load"}  # helpers of the site benchmark
 
 
 def modules() -> list[str]:
@@ -95,6 +95,8 @@ def run_module(name: str, options: Options) -> Report | dict[str, Any]:
         outcome = module.run(options.quick, backends=options.backends)
         return {"module": name, **outcome} if isinstance(outcome, dict) else {"module": name}
     report = module.run(options)
+    if isinstance(report, dict):  # run(options) -> dict: it printed its own figures
+        return {"module": name, **report}
     print(f"\n{table(report)}\n")
     for check in report.targets:
         print(check.line())

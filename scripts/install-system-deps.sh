@@ -4,6 +4,8 @@ set -euo pipefail
 packages=(chromium fonts-noto-core poppler-utils)
 # the stocktake pack: WeasyPrint lays out its PDF with Pango
 packages+=(libpango-1.0-0 libpangoft2-1.0-0)
+# files saved by LibreOffice are read like Excel's: the tests save templates with it
+packages+=(libreoffice-calc-nogui)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -107,6 +107,7 @@ def test_loads_without_problems() -> None:
         "rules.yaml",
         "kpis.yaml",
         "targets.yaml",
+        "action_plan.yaml",
         "districts.geojson",
     }
 
@@ -211,7 +212,7 @@ def test_district_training_targets_add_up_to_the_province() -> None:
 
 
 @pytest.mark.parametrize(
-    "part", ["roadmap", "geography", "institutions", "indicators", "rules", "kpis"]
+    "part", ["roadmap", "geography", "institutions", "indicators", "rules", "kpis", "plan"]
 )
 def test_every_urdu_text_is_in_urdu_script(part: str) -> None:
     found = list(texts(getattr(catalog(), part), part))

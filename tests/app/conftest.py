@@ -15,6 +15,7 @@ approved submission whose observations are not in any release.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -200,6 +201,9 @@ def add_unpublished(db: Database) -> None:
 def settings_for(db: Database, **kw: Any) -> Settings:
     url = db.url.render_as_string(hide_password=False)
     values: dict[str, Any] = {"catalog": MINI, "database_url": url, "mode": Mode.demo}
+    if "instance_dir" not in kw:
+        # never the working directory's instance/: uploads in tests keep their evidence here
+        values["instance_dir"] = Path(tempfile.mkdtemp(prefix="dbmis-test-instance-"))
     values.update(kw)
     return Settings(**values)
 

@@ -128,10 +128,12 @@ def test_values_filters_and_pages(client: Any, mini_catalog: Catalog) -> None:
         "kpi=NOPE",
         "geo_level=planet",
         "geo_code=NOWHERE",
-        "geo_level=district&geo_code=NORTH",
         "period_type=week",
         "period=2026Q9",
-        "period=2026-03&period_type=quarter",
+        "period=FY2025-27",
+        "kpi=",
+        "geo_level=",
+        "limit=%C2%B2",
         "limit=0",
         "limit=100000",
         "limit=abc",
@@ -149,6 +151,15 @@ def test_bad_parameters_are_400_json(client: Any, mini_catalog: Catalog, query: 
     assert body["error"]["code"] == "BAD_PARAMETER" and body["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    "query", ["geo_level=district&geo_code=NORTH", "period=2026-03&period_type=quarter"]
+)
+def test_contradictory_filters_match_nothing(client: Any, query: str) -> None:
+    answer = client.get(f"/api/v1/values?{query}")
+    assert answer.status_code == 200
+    assert answer.get_json()["values"] == [] and answer.get_json()["total"] == 0
+
+
 def test_releases(client: Any, mini_catalog: Catalog) -> None:
     document = openapi_document(mini_catalog)
     listing = client.get("/api/v1/releases").get_json()
@@ -161,6 +172,10 @@ def test_releases(client: Any, mini_catalog: Catalog) -> None:
     assert one["changes"]["values"]["added"] == 11 and one["changes"]["previous"] is None
     missing = client.get("/api/v1/releases/9")
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "NOT_FOUND"
+    assert client.get("/api/v1/releases/999999999").status_code == 404
+    for wrong in ("first", "1000000000", "%C2%B2"):
+        bad = client.get(f"/api/v1/releases/{wrong}")
+        assert bad.status_code == 400, wrong
     bad = client.get("/api/v1/releases/first")
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "BAD_PARAMETER"
 

@@ -10,6 +10,7 @@ from dbmis.app import create_app
 from dbmis.app.context import app_state
 from dbmis.errors import ConfigError
 from dbmis.settings import Mode, Settings
+from tests.support.auth import csrf_headers
 
 MINI = Path(__file__).parents[1] / "fixtures" / "catalog_mini"
 URL = re.compile(r"https?://", re.IGNORECASE)
@@ -84,7 +85,7 @@ def test_the_routing_callback_answers_over_http(client: Any) -> None:
         ],
         "changedPropIds": ["url.pathname"],
     }
-    answer = client.post("/_dash-update-component", json=body)
+    answer = client.post("/_dash-update-component", json=body, headers=csrf_headers(client))
     assert answer.status_code == 200
     response = answer.get_json()["response"]["page-root"]
     assert response["lang"] == "ur" and response["dir"] == "rtl"

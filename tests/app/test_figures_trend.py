@@ -119,7 +119,8 @@ def test_milestones_are_vertical_markers_with_hover_text() -> None:
     shapes = fig.layout.shapes
     assert len(shapes) == 2
     assert {s.yref for s in shapes} == {"paper"}
-    assert [s.x0 for s in shapes] == ["2024-Q2", "2025-Q1"]
+    order = list(fig.layout.xaxis.categoryarray)
+    assert [order[s.x0] for s in shapes] == ["2024-Q2", "2025-Q1"]
     marks = fig.data[7]
     assert marks.yaxis == "y2"
     assert list(marks.text) == [
@@ -194,3 +195,20 @@ def test_sparkline_is_tiny_and_static() -> None:
     assert list(fig.data[2].x) == ["2024-Q3"]
     assert SPARKLINE_CONFIG["staticPlot"] is True
     assert sparkline([]).data == ()
+
+
+def test_annotations_on_a_category_axis_of_years_sit_on_their_year() -> None:
+    years = ["2025", "2026", "2027"]
+    fig = traj(
+        [Point("2025", 10.0)],
+        [Point(y, 10.0 + i) for i, y in enumerate(years)],
+        baseline=Point("2024", 9.0),
+        target=Point("2027", 14.0),
+        milestones=[Marker("2026", "Labs open")],
+    )
+    order = list(fig.layout.xaxis.categoryarray)
+    assert order == ["2024", *years]
+    # a year given as text would be read by plotly as category index 2024: positions are used
+    by_text = {a.text.split(":")[0]: a.x for a in fig.layout.annotations}
+    assert by_text == {"Baseline": order.index("2024"), "Target": order.index("2027")}
+    assert {s.x0 for s in fig.layout.shapes} == {order.index("2026")}

@@ -12,6 +12,7 @@ import pytest
 from dbmis.app import i18n
 from dbmis.app.i18n import (
     LRI,
+    MESSAGES,
     PDI,
     date_label,
     direction,
@@ -23,12 +24,26 @@ from dbmis.app.i18n import (
     period_label,
     t,
 )
-from dbmis.app.i18n.messages import EN, UR
+from dbmis.app.i18n import messages as public_messages
+from dbmis.app.i18n.areas import AREAS
 from dbmis.catalog.models import Direction, Unit
 from dbmis.kpis.status import Status
 from dbmis.periods import PeriodType
 
 APP = Path(i18n.__file__).resolve().parents[1]
+
+
+EN = MESSAGES["en"]
+UR = MESSAGES["ur"]
+
+
+def test_no_two_message_modules_define_the_same_key() -> None:
+    seen: dict[str, str] = {k: "messages" for k in public_messages.EN}
+    for area in AREAS:
+        assert set(area.EN) == set(area.UR), area.__name__
+        for key in area.EN:
+            assert key not in seen, f"{key} in {area.__name__} and {seen[key]}"
+            seen[key] = area.__name__
 
 
 def _fields(text: str) -> set[str]:

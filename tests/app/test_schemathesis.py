@@ -53,36 +53,14 @@ OPERATIONS: list[tuple[str, str, bool]] = [
 ]
 """(method, path, can be sent invalid data) of every operation the document describes."""
 
-KNOWN_MISMATCHES: dict[tuple[str, str, GenerationMode], str] = {
-    ("GET", "/values", GenerationMode.POSITIVE): (
-        "schema-valid values are answered 400: an unknown kpi or geo_code, a period that is "
-        "not a period label (or not of period_type), any value over 64 characters; the "
-        "document should say so (enum of codes, pattern, maxLength)"
-    ),
-    ("GET", "/values", GenerationMode.NEGATIVE): (
-        "an empty geo_level or period_type (not in the enum) is taken as 'not given' and "
-        "answered 200: the API should reject it (400) or the document allow ''"
-    ),
-    ("GET", "/releases/{number}", GenerationMode.POSITIVE): (
-        "a release number of 10 digits or more (valid: integer >= 1) is answered 400: the "
-        "document should give the parameter a maximum (999999999) or the API answer 404"
-    ),
-}
-"""Where the API and its document disagree about which requests are valid: for the owners of
-dbmis/app/api/ to fix (in the document or in the API); strict xfail, so a fix shows up."""
 
-
-def _cases(*, validation: bool) -> list[Any]:
+def _cases() -> list[Any]:
     cases = []
     for method, path, has_negative in OPERATIONS:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             if mode is GenerationMode.NEGATIVE and not has_negative:
                 continue
-            reason = KNOWN_MISMATCHES.get((method, path, mode)) if validation else None
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            cases.append(
-                pytest.param(method, path, mode, id=f"{method} {path} {mode}", marks=marks)
-            )
+            cases.append(pytest.param(method, path, mode, id=f"{method} {path} {mode}"))
     return cases
 
 
@@ -125,7 +103,7 @@ def test_every_operation_is_tested(api_schema: Any) -> None:
     assert found == {(method, path) for method, path, _ in OPERATIONS}
 
 
-@pytest.mark.parametrize(("method", "path", "mode"), _cases(validation=False))
+@pytest.mark.parametrize(("method", "path", "mode"), _cases())
 def test_answers_conform_to_the_document(
     api_schema: Any, method: str, path: str, mode: GenerationMode
 ) -> None:
@@ -140,7 +118,7 @@ def test_answers_conform_to_the_document(
     assert all(s < 500 for s in statuses), sorted(set(statuses))
 
 
-@pytest.mark.parametrize(("method", "path", "mode"), _cases(validation=True))
+@pytest.mark.parametrize(("method", "path", "mode"), _cases())
 def test_input_validation_matches_the_document(
     api_schema: Any, method: str, path: str, mode: GenerationMode
 ) -> None:
@@ -148,5 +126,5 @@ def test_input_validation_matches_the_document(
         response = case.call_and_validate(checks=VALIDATION_CHECKS)
         return int(response.status_code)
 
-    # derandomised: the same cases every run, so that the strict xfails above are stable
+    # derandomised: the same cases every run
     _run(api_schema, method, path, mode, check, derandomize=True)

@@ -220,13 +220,19 @@ def test_csv_download_is_the_latest_release(new_tab: NewTab, demo_warehouse: Dem
 
 
 def test_a_request_to_the_internet_is_blocked_and_reported(new_tab: NewTab) -> None:
-    """The guard itself: a request off the machine never leaves and is reported."""
+    """The guard itself: a request off the machine never leaves and is reported. (A fetch from
+    the page is stopped first by the app's Content Security Policy, ``connect-src 'self'``; a
+    top-level navigation is not subject to it, so it reaches the guard.)"""
+    from playwright.sync_api import Error as PlaywrightError
+
     tab = new_tab("desktop")
     tab.open("/about")
     outcome = tab.page.evaluate(
         """() => fetch('https://example.org/tracker.js').then(() => 'loaded', () => 'blocked')"""
     )
     assert outcome == "blocked"
+    with pytest.raises(PlaywrightError):
+        tab.page.goto("https://example.org/tracker.js")
     assert tab.external == ["https://example.org/tracker.js"]
     assert any("request to the internet" in p for p in tab.problems())
     tab.external.clear()  # expected here: do not fail the test at teardown

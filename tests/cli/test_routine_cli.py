@@ -249,7 +249,8 @@ def test_demo_runs_the_routine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     assert sum(c["values"]["revised"] for c in changes[1:]) > 0  # corrections revised
     assert any(c["submissions"]["revised"] for c in changes[1:])
     (back,) = returned
-    assert back.revision == 2 and "look ten times too high" in (back.review_reason or "")
+    # a re-upload of a year file (its earlier revisions came month by month)
+    assert back.revision >= 2 and "look ten times too high" in (back.review_reason or "")
     assert any(s.status == "submitted" and s.is_current for s in subs)  # some still waiting
     assert {
         "submission.approved", "submission.returned", "release.published",

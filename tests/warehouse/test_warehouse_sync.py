@@ -46,6 +46,7 @@ def test_first_sync_inserts_every_dimension(db: Database, mini_catalog: Catalog)
         "institution": 2,
         "indicator": 6,
         "kpi": 2,
+        "activity": 3,
     }
     assert set(report.updated.values()) == set(report.deactivated.values()) == {0}
     assert report.fingerprint_changed
