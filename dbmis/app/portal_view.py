@@ -74,11 +74,18 @@ def place(ctx: PageContext, district: str, institution: str) -> str:
 
 
 def table(
-    caption: str, columns: Sequence[str], rows: Sequence[Sequence[object]], class_name: str
+    caption: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    class_name: str,
+    *,
+    caption_shown: bool = True,
 ) -> Component:
     """A table with a caption and column headers; the first cell of a row is its header. On a
     phone each row shows as a card, each cell with its column's name (``data-label``); the
-    explicit roles keep it a table for screen readers whatever the layout."""
+    explicit roles keep it a table for screen readers whatever the layout. Where a heading
+    right above already names the table, ``caption_shown=False`` keeps the caption for
+    screen readers only."""
     head = html.Thead(
         html.Tr([html.Th(c, scope="col", role="columnheader") for c in columns], role="row"),
         role="rowgroup",
@@ -100,7 +107,11 @@ def table(
     )
     return html.Div(
         html.Table(
-            [html.Caption(caption), head, body],
+            [
+                html.Caption(caption, className=None if caption_shown else "visually-hidden"),
+                head,
+                body,
+            ],
             className=f"data-table portal-stack {class_name}",
             role="table",
         ),
@@ -214,7 +225,13 @@ def rejected_view(ctx: PageContext, rejected: Sequence[RejectedUpload]) -> Compo
         [
             html.H3(ctx.t("portal.rejected.title"), id="portal-rejected-title"),
             html.P(ctx.t("portal.rejected.text")),
-            table(ctx.t("portal.rejected.title"), columns, rows, "portal-rejected"),
+            table(
+                ctx.t("portal.rejected.title"),
+                columns,
+                rows,
+                "portal-rejected",
+                caption_shown=False,
+            ),
         ],
         className="portal-rejected-uploads",
         **aria(labelledby="portal-rejected-title"),

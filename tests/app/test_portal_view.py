@@ -277,6 +277,9 @@ def test_no_submissions_and_rejected_uploads(mini_catalog: Catalog) -> None:
     text = text_of(parts)
     assert "No submissions yet." in text and "Files not accepted" in text
     assert [a.href for a in of_type(parts, "A")] == [f"/portal/annotated/{SHA}.xlsx"]
+    # the heading names the table: its caption is for screen readers only, not shown twice
+    (caption,) = of_type(parts, "Caption")
+    assert caption.children == "Files not accepted" and caption.className == "visually-hidden"
 
 
 # --- which template may be downloaded --------------------------------------------------------

@@ -91,6 +91,10 @@ def test_steps(state: AppState) -> None:
     # confirmed: published, listed, audited
     out = page.step(state, ANA, "pub-confirm-btn", "2026-04", "April data", pending, "en")
     assert "Release 2 was published" in text_of(out[3])
+    # right after publishing, the preview says calmly that nothing is new: a note, not an error
+    after = text_of(out[0])
+    assert "Nothing is new since release 2" in after
+    assert "st-error" not in after and '"role": "alert"' not in after
     assert "April data" in text_of(out[4])
     assert numbers(state.db) == [2, 1]
     with state.db.read() as conn:

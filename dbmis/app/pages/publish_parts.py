@@ -15,6 +15,9 @@ from dbmis.warehouse.queries.releases import list_releases
 MAX_LISTED = 50
 """At most this many submissions and revised figures are listed."""
 
+CALM_PROBLEMS = frozenset({"RELEASE_NOTHING_NEW"})
+"""Refusals that describe a normal state (shown as a note in the preview, not as an error)."""
+
 
 def problem_text(problem: rp.Problem, lang: str) -> str:
     """A refusal in the reader's language."""
@@ -41,12 +44,23 @@ def preview_block(ctx: PageContext, p: rp.ReleasePreview) -> list[Component]:
             className="st-lead-line",
         )
     ]
-    if p.problems:
+    # "nothing is new" is the normal state right after a release: said calmly, not as an error
+    calm = [x for x in p.problems if x.code in CALM_PROBLEMS]
+    errors = [x for x in p.problems if x.code not in CALM_PROBLEMS]
+    if errors:
         parts.append(
             html.Div(
-                [html.P(problem_text(x, ctx.lang)) for x in p.problems],
+                [html.P(problem_text(x, ctx.lang)) for x in errors],
                 className="st-error",
                 role="alert",
+            )
+        )
+    if calm:
+        parts.append(
+            html.Div(
+                [html.P(problem_text(x, ctx.lang)) for x in calm],
+                className="notice",
+                role="status",
             )
         )
     if p.stale:
