@@ -211,3 +211,65 @@ def enable(
 ) -> None:
     """Enable a disabled account again."""
     _set_active(ctx, username, True)
+
+
+@app.command("set-access")
+def set_access(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The account.")],
+    role: Annotated[
+        str | None, typer.Option(help="New role: focal_point, analyst, steering or admin.")
+    ] = None,
+    district: Annotated[
+        list[str] | None,
+        typer.Option(help="A district code (repeat for several); replaces the account's list."),
+    ] = None,
+    institution: Annotated[
+        list[str] | None,
+        typer.Option(help="An institution code (repeat for several); replaces the account's list."),
+    ] = None,
+    clear_scopes: Annotated[
+        bool,
+        typer.Option(
+            "--clear-scopes", help="Remove every district and institution (e.g. a new analyst)."
+        ),
+    ] = False,
+) -> None:
+    """Change an account's role, districts or institutions. What is not given is kept. The
+    account's open sessions end, so the change applies from its next sign-in; the audit log
+    records before and after.
+
+    \b
+    Examples:
+      dbmis users set-access focal.quetta --district QUETTA --district PISHIN
+      dbmis users set-access sana --role analyst --clear-scopes
+    """
+    from dbmis.app.auth import accounts
+
+    if clear_scopes and (district or institution):
+        raise fail(
+            accounts.AccountError("give --clear-scopes or --district/--institution, not both"),
+            exit_code=2,
+        )
+    if role is None and not district and not institution and not clear_scopes:
+        raise fail(
+            accounts.AccountError("nothing to change: give --role, --district, --institution"),
+            exit_code=2,
+        )
+    districts: list[str] | None = [] if clear_scopes else district
+    institutions: list[str] | None = [] if clear_scopes else institution
+    with _warehouse(state(ctx)) as db:
+        user = accounts.set_access(
+            db,
+            actor=_actor(),
+            username=username,
+            role=role,
+            districts=districts,
+            institutions=institutions,
+        )
+        scopes = {r.user.username: r for r in accounts.list_users(db)}[user.username]
+    typer.echo(
+        f"{user.username}: {user.role}; districts "
+        f"{','.join(sorted(scopes.districts)) or '-'}; institutions "
+        f"{','.join(sorted(scopes.institutions)) or '-'} (open sessions ended)"
+    )

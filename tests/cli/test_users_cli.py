@@ -1,6 +1,6 @@
-"""``dbmis users add | list | set-password | disable | enable`` on SQLite and PostgreSQL: the
-accounts, argon2id hashes, the audit trail, and clear errors for bad roles, codes and
-passwords (which write nothing)."""
+"""``dbmis users add | list | set-password | set-access | disable | enable`` on SQLite and
+PostgreSQL: the accounts, argon2id hashes, the audit trail, and clear errors for bad roles,
+codes and passwords (which write nothing)."""
 
 from __future__ import annotations
 
@@ -179,5 +179,63 @@ def test_an_unmigrated_warehouse_is_reported(
 
 def test_users_help_lists_the_commands() -> None:
     result = CliRunner().invoke(app, ["users", "--help"])
-    for command in ("add", "list", "set-password", "disable", "enable"):
+    for command in ("add", "list", "set-password", "set-access", "disable", "enable"):
         assert command in result.stdout
+
+
+def test_set_access_changes_role_and_scopes_ends_sessions_and_is_audited(
+    run: Any, synced: Database
+) -> None:
+    add = ["users", "add", "fp.alpha", "--role", "focal_point", "--name", "FP", "--district", "ALPHA",
+           "--institution", "PROSECUTION", "--password-stdin"]  # fmt: skip
+    assert run(add, stdin=PASSWORD + "\n").exit_code == 0
+    policy = SessionPolicy.from_settings(_settings(synced))
+    token = start_session(synced, user(synced, "fp.alpha").id, policy)
+    account = load_account(synced, token, policy)
+    assert account is not None and account.districts == frozenset({"ALPHA"})
+
+    # a second district: the institution is kept, the open session ends
+    moved = run(["users", "set-access", "FP.Alpha", "--district", "alpha", "--district", "BETA"])
+    assert moved.exit_code == 0, moved.output
+    assert "districts ALPHA,BETA; institutions PROSECUTION" in moved.stdout
+    assert load_account(synced, token, policy) is None
+    token = start_session(synced, user(synced, "fp.alpha").id, policy)
+    account = load_account(synced, token, policy)
+    assert account is not None and account.districts == frozenset({"ALPHA", "BETA"})
+
+    # promoted to analyst, scopes cleared
+    promoted = run(["users", "set-access", "fp.alpha", "--role", "analyst", "--clear-scopes"])
+    assert promoted.exit_code == 0, promoted.output
+    assert user(synced, "fp.alpha").role == "analyst"
+    assert "districts -; institutions -" in promoted.stdout
+    with synced.read() as conn:
+        event = list_events(conn, action="user.access")[0]
+    assert event.detail["before"] == {"role": "focal_point", "districts": ["ALPHA", "BETA"],
+                                      "institutions": ["PROSECUTION"]}  # fmt: skip
+    assert event.detail["after"] == {"role": "analyst", "districts": [], "institutions": []}
+    assert event.detail["sessions_ended"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "nothing to change"),
+        (["--role", "boss"], "unknown role 'boss'"),
+        (["--district", "NOWHERE"], "unknown district code(s): NOWHERE"),
+        (["--clear-scopes"], "a focal point needs at least one district and one institution"),
+        (["--clear-scopes", "--district", "BETA"], "not both"),
+    ],
+)
+def test_set_access_refusals_write_nothing(
+    run: Any, synced: Database, args: list[str], message: str
+) -> None:
+    add = ["users", "add", "fp.alpha", "--role", "focal_point", "--name", "FP", "--district", "ALPHA",
+           "--institution", "PROSECUTION", "--password-stdin"]  # fmt: skip
+    assert run(add, stdin=PASSWORD + "\n").exit_code == 0
+    before = row_counts(synced)
+    result = run(["users", "set-access", "fp.alpha", *args])
+    assert result.exit_code in (1, 2) and message in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+    assert row_counts(synced) == before and user(synced, "fp.alpha").role == "focal_point"
+    ghost = run(["users", "set-access", "ghost", "--role", "analyst"])
+    assert ghost.exit_code == 1 and "no user named 'ghost'" in ghost.stderr

@@ -4,7 +4,7 @@ Plain functions over a :class:`~dbmis.warehouse.Database` (the web app and ``dbm
 call the same ones). Usernames are case-insensitive: they are kept in lower case.
 
 Audit actions: ``auth.sign_in``, ``auth.sign_in_failed``, ``auth.sign_out``,
-``user.create``, ``user.password``, ``user.disable``, ``user.enable``.
+``user.create``, ``user.password``, ``user.disable``, ``user.enable``, ``user.access``.
 """
 
 from __future__ import annotations
@@ -228,6 +228,75 @@ def set_active(db: Database, *, actor: str, username: str, active: bool) -> uq.U
             at=now,
         )
         return uq.get_user(conn, user.id)
+
+
+def _codes(codes: Iterable[str]) -> list[str]:
+    return sorted({c.strip().upper() for c in codes if c.strip()})
+
+
+def set_access(
+    db: Database,
+    *,
+    actor: str,
+    username: str,
+    role: str | None = None,
+    districts: Iterable[str] | None = None,
+    institutions: Iterable[str] | None = None,
+) -> uq.User:
+    """Change a user's role and/or the districts and institutions they act for (``None``
+    keeps what they have; an empty list clears it). A focal point must keep at least one of
+    each. Their open sessions end, so the new access applies from their next sign-in; the
+    audit event records before and after."""
+    from dbmis.app.auth.roles import FOCAL_POINT
+
+    user = _existing(db, username)
+    if role is not None:
+        check_role(role)
+    now = utcnow()
+    try:
+        with db.write() as conn:
+            before = uq.user_scopes(conn, user.id)
+            new_role = role if role is not None else user.role
+            new_districts = _codes(districts) if districts is not None else sorted(before.districts)
+            new_institutions = (
+                _codes(institutions) if institutions is not None else sorted(before.institutions)
+            )
+            if new_role == FOCAL_POINT and (not new_districts or not new_institutions):
+                raise AccountError(
+                    "a focal point needs at least one district and one institution "
+                    "(the ones they report for)"
+                )
+            if new_role != user.role:
+                uq.set_role(conn, user.id, new_role)
+            uq.set_user_scopes(
+                conn, user.id, districts=new_districts, institutions=new_institutions
+            )
+            ended = sq.end_user_sessions(conn, user.id, "access_changed", now)
+            append_event(
+                conn,
+                actor=actor,
+                action="user.access",
+                entity="user",
+                entity_id=user.id,
+                detail={
+                    "username": user.username,
+                    "before": {
+                        "role": user.role,
+                        "districts": sorted(before.districts),
+                        "institutions": sorted(before.institutions),
+                    },
+                    "after": {
+                        "role": new_role,
+                        "districts": new_districts,
+                        "institutions": new_institutions,
+                    },
+                    "sessions_ended": ended,
+                },
+                at=now,
+            )
+            return uq.get_user(conn, user.id)
+    except NotFoundError as exc:  # an unknown district or institution code
+        raise AccountError(exc.message) from exc
 
 
 @dataclass(frozen=True)

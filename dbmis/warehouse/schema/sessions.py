@@ -8,7 +8,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table
 from dbmis.warehouse.schema.base import SHA256, metadata
 from dbmis.warehouse.types import UtcDateTime
 
-SESSION_END_REASONS = ("signed_out", "idle", "expired", "disabled", "replaced")
+SESSION_END_REASONS = ("signed_out", "idle", "expired", "disabled", "replaced", "access_changed")
 
 user_session = Table(
     "user_session",
