@@ -112,3 +112,34 @@ def test_filter_values_and_search_strings(state: AppState):
     assert filter_search("en", {"district": "ALPHA", "status": None}) == "?district=ALPHA"
     assert filter_search("ur", {}, page=3) == "?page=3&lang=ur"
     assert filter_search("en", {}) == ""
+
+
+def test_refused_files_are_listed_apart_not_counted_as_a_status(state: AppState, story: Story):
+    from datetime import UTC, datetime
+
+    from dbmis.warehouse.queries.audit import append_event
+
+    page = inbox.layout(_ctx(state))
+    # no submission is ever "rejected": no such count or filter choice, and no refused list yet
+    assert "rejected" not in text_of(page).lower()
+    assert "Files not accepted lately" not in text_of(page)
+    with state.db.write() as conn:
+        append_event(
+            conn,
+            actor="fp.alpha",
+            action="upload.rejected",
+            entity="upload",
+            sha256="ab" * 32,
+            detail={"filename": "alpha-2026.xlsx", "size": 100, "codes": {"E_BOUND": 2, "E_X": 1}},
+            at=datetime(2026, 4, 21, 9, 30, tzinfo=UTC),
+        )
+    page = inbox.layout(_ctx(state))
+    text = text_of(page)
+    assert by_id(page, "review-inbox-refused-title").children == "Files not accepted lately"
+    assert "21 April 2026, 09:30 UTC" in text and "fp.alpha" in text and "alpha-2026.xlsx" in text
+    assert "/audit" in links(page)
+    # a refused file's district is not known for sure: a filtered inbox does not list them
+    filtered = text_of(inbox.layout(_ctx(state, "?district=ALPHA")))
+    assert "Files not accepted lately" not in filtered
+    urdu = inbox.layout(_ctx(state, "?lang=ur"))
+    assert "حال ہی میں قبول نہ ہونے والی فائلیں" in text_of(urdu)

@@ -2,8 +2,13 @@
 
 Filters by district, institution, status and year live in the URL
 (``/workspace?district=ALPHA&status=submitted&year=2026&page=2``), written by a plain GET form
-(no callback): the page is drawn from it, so a filtered inbox is a link that can be shared. Counts by status sit at the top; each row shows
-the stored validation summary and links to the submission's review page.
+(no callback): the page is drawn from it, so a filtered inbox is a link that can be shared.
+Counts by status sit at the top; each row shows the stored validation summary and links to the
+submission's review page.
+
+Files the checks refused are not submissions (nothing of them is saved, only an audit event):
+they are listed apart, under "Files not accepted lately", so the Delivery Unit can follow up
+with focal points whose files keep being refused.
 """
 
 from __future__ import annotations
@@ -40,9 +45,14 @@ from dbmis.warehouse.queries.inbox import (
     status_counts,
     submission_years,
 )
+from dbmis.warehouse.queries.portal import RejectedUpload, rejected_uploads
 
 ROLES = REVIEWERS
 PAGE_SIZE = 25
+REFUSED_SHOWN = 10
+
+INBOX_STATUSES = tuple(s for s in SUBMISSION_STATUSES if s != "rejected")
+"""The statuses a submission in the inbox can have (a refused file never becomes one)."""
 
 FORM = "review-inbox-filters-form"
 SELECTS = {
@@ -62,7 +72,7 @@ def title(ctx: PageContext, **params: Any) -> str:
 
 def _counts(ctx: PageContext, counts: dict[str, int], filters: dict[str, Any]) -> Component:
     items = []
-    for status in SUBMISSION_STATUSES:
+    for status in INBOX_STATUSES:
         n = counts.get(status, 0)
         current = filters.get("status") == status
         items.append(
@@ -109,7 +119,7 @@ def _filters(ctx: PageContext, filters: dict[str, Any], years: list[int]) -> Com
             SELECTS["status"],
             "status",
             ctx.t("review.filter.status"),
-            [(s, ctx.t(f"review.status.{s}")) for s in SUBMISSION_STATUSES],
+            [(s, ctx.t(f"review.status.{s}")) for s in INBOX_STATUSES],
             filters["status"],
             any_label=any_,
         ),
@@ -198,6 +208,35 @@ def _pager(ctx: PageContext, filters: dict[str, Any], page: int, pages: int, tot
     return html.Nav(nav, className="pager", **aria(label=ctx.t("pager.label")))
 
 
+def _refused(ctx: PageContext, refused: list[RejectedUpload]) -> Component | None:
+    """The latest files the checks refused, everyone's (who, when, which file, how many
+    problems); the audit log has each one's problem codes."""
+    if not refused:
+        return None
+    rows = [
+        [
+            when(ctx, r.at),
+            r.actor,
+            html.Span(r.filename or "–", dir="ltr"),
+            fmt_number(r.problems, 0, ctx.lang),
+        ]
+        for r in refused
+    ]
+    columns = [
+        ctx.t("review.refused.col.when"),
+        ctx.t("review.refused.col.by"),
+        ctx.t("review.refused.col.file"),
+        ctx.t("review.refused.col.problems"),
+    ]
+    return section(
+        "review-inbox-refused",
+        ctx.t("review.refused.title"),
+        html.P(ctx.t("review.refused.text")),
+        card_table(columns, rows, caption=ctx.t("review.refused.caption"), numeric=(3,)),
+        html.P(html.A(ctx.t("review.refused.audit"), href=ctx.link("/audit"))),
+    )
+
+
 def layout(ctx: PageContext, **params: Any) -> Component:
     filters = filter_values(ctx)
     f = InboxFilter(**filters)
@@ -208,6 +247,9 @@ def layout(ctx: PageContext, **params: Any) -> Component:
         page = min(ctx.query.page, pages)
         rows = inbox_rows(conn, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         years = submission_years(conn)
+        # a refused file's district and year are not known for sure: listed without filters only
+        plain = all(v is None for v in filters.values())
+        refused = rejected_uploads(conn, limit=REFUSED_SHOWN) if plain else []
     if filters["year"] is not None and filters["year"] not in years:
         years = sorted({*years, filters["year"]}, reverse=True)
     columns = [
@@ -244,6 +286,7 @@ def layout(ctx: PageContext, **params: Any) -> Component:
             _counts(ctx, counts, filters),
             _filters(ctx, filters, years),
             results,
+            _refused(ctx, refused),
             html.P(
                 [
                     html.A(ctx.t("review.quality.link"), href=ctx.link("/workspace/quality")),

@@ -60,6 +60,16 @@ EN: dict[str, str] = {
     "review.validation.unknown": "No validation report was kept for this submission.",
     # inbox
     "review.inbox.title": "Inbox",
+    "review.refused.title": "Files not accepted lately",
+    "review.refused.text": "Files refused by the checks are not submissions: nothing of them "
+    "was saved, and the focal point saw every problem at once. Follow up when someone's files "
+    "keep being refused.",
+    "review.refused.caption": "The latest files not accepted, newest first.",
+    "review.refused.col.when": "Uploaded",
+    "review.refused.col.by": "By",
+    "review.refused.col.file": "File",
+    "review.refused.col.problems": "Problems",
+    "review.refused.audit": "Each file's problem codes are in the audit log (upload.rejected).",
     "review.inbox.intro": "Every return uploaded by the focal points, newest first. Open a "
     "submission to see its issues and what changed, then approve it or return it with a "
     "reason.",
@@ -242,6 +252,16 @@ UR: dict[str, str] = {
     "review.validation.unknown": "اس فائل کی جانچ کی رپورٹ محفوظ نہیں کی گئی۔",
     # inbox
     "review.inbox.title": "ان باکس",
+    "review.refused.title": "حال ہی میں قبول نہ ہونے والی فائلیں",
+    "review.refused.text": "جانچ میں رد ہونے والی فائلیں جمع شدہ رپورٹیں نہیں ہیں: ان میں سے "
+    "کچھ بھی محفوظ نہیں ہوا، اور فوکل پرسن نے تمام مسائل فوراً دیکھ لیے۔ اگر کسی کی فائلیں بار "
+    "بار رد ہوں تو رابطہ کریں۔",
+    "review.refused.caption": "آخری فائلیں جو قبول نہیں ہوئیں، نئی پہلے۔",
+    "review.refused.col.when": "اپ لوڈ",
+    "review.refused.col.by": "بذریعہ",
+    "review.refused.col.file": "فائل",
+    "review.refused.col.problems": "مسائل",
+    "review.refused.audit": "ہر فائل کے مسائل کے کوڈ آڈٹ لاگ میں ہیں (upload.rejected)۔",
     "review.inbox.intro": "فوکل پرسنز کی اپ لوڈ کی گئی تمام ماہانہ رپورٹیں، نئی پہلے۔ کوئی فائل "
     "کھولیں، اس کے مسائل اور تبدیلیاں دیکھیں، پھر اسے منظور کریں یا وجہ کے ساتھ واپس کریں۔",
     "review.inbox.counts": "حیثیت کے لحاظ سے فائلیں",
