@@ -6,6 +6,8 @@ packages=(chromium fonts-noto-core poppler-utils)
 packages+=(libpango-1.0-0 libpangoft2-1.0-0)
 # files saved by LibreOffice are read like Excel's: the tests save templates with it
 packages+=(libreoffice-calc-nogui)
+# `dbmis backup` on PostgreSQL: pg_dump and pg_restore
+packages+=(postgresql-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

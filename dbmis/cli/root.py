@@ -9,6 +9,7 @@ import typer
 
 from dbmis import __version__
 from dbmis.cli import (
+    backup_cmd,
     catalog_cmd,
     db_cmd,
     demo_cmd,
@@ -48,6 +49,12 @@ The Delivery Unit's routine:
   dbmis releases                         the releases published so far
   dbmis stocktake show --quarter 2026Q3  judgements, problems, actions, decisions
 
+Keeping it safe:
+
+\b
+  dbmis backup create [--out DIR]        the warehouse and stored uploads, with a manifest
+  dbmis backup check DIR                 re-read a backup against its manifest
+
 Settings come from DBMIS_* environment variables or a dbmis.toml file
 (DBMIS_DATABASE_URL, DBMIS_CATALOG, DBMIS_INSTANCE_DIR, DBMIS_MODE, ...); see README.md.
 """
@@ -62,6 +69,7 @@ app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(templates_cmd.app, name="templates")
 app.add_typer(publish_cmd.kpis_app, name="kpis")
 app.add_typer(users_cmd.app, name="users")
+app.add_typer(backup_cmd.app, name="backup")
 app.add_typer(stocktake_cmd.app, name="stocktake")  # other modules may add to stocktake_cmd.app
 pack_cmd.register(stocktake_cmd.app)
 db_cmd.register(app)
