@@ -410,3 +410,20 @@ def test_the_view_modules_read_no_database() -> None:
     for name in ("portal_view.py", "portal_result.py"):
         source = (Path(__file__).parents[2] / "dbmis" / "app" / name).read_text()
         assert "sqlalchemy" not in source and ".db." not in source, name
+
+
+def test_the_upload_zone_carries_its_size_limit_for_the_browser_guard(
+    mini_catalog: Catalog,
+) -> None:
+    from dbmis.app.pages.portal import upload_section
+
+    for lang, words in (("en", "is larger than 10 MB"), ("ur", "سے زیادہ ہے")):
+        section = upload_section(ctx_for(mini_catalog, lang))
+        (guard,) = [c for c in walk(section) if hasattr(c, "to_plotly_json")
+                    and "data-max-bytes" in c.to_plotly_json()["props"]]  # fmt: skip
+        props = guard.to_plotly_json()["props"]
+        assert props["data-max-bytes"] == str(10 * 1024 * 1024)
+        assert props["data-message-target"] == "portal-too-big"
+        assert words in props["data-too-big"] and "{name}" in props["data-too-big"]
+        (message,) = [c for c in walk(section) if getattr(c, "id", None) == "portal-too-big"]
+        assert message.role == "alert" and message.hidden is True

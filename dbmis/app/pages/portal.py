@@ -156,6 +156,17 @@ def upload_section(ctx: PageContext) -> Component:
         className_active="portal-dropzone portal-dropzone-active",
         className_disabled="portal-dropzone portal-dropzone-disabled",
     )
+    # assets/upload-guard.js refuses a file over the limit before it is sent (with this text)
+    guarded = html.Div(
+        zone,
+        className="portal-upload-guard",
+        **{
+            "data-max-bytes": str(ctx.state.settings.max_upload_bytes),
+            "data-too-big": ctx.t("portal.upload.too_big", size=size, name="{name}"),
+            "data-message-target": "portal-too-big",
+        },
+    )
+    too_big = html.P(id="portal-too-big", className="portal-too-big", role="alert", hidden=True)
     checking = html.P(ctx.t("portal.upload.checking"), className="portal-checking", role="status")
     result = html.Div(
         html.P(ctx.t("portal.upload.waiting"), className="muted"),
@@ -168,7 +179,8 @@ def upload_section(ctx: PageContext) -> Component:
         [
             html.H2(ctx.t("portal.upload.title"), id="portal-upload-title"),
             html.P(ctx.t("portal.upload.help", size=size), id="portal-upload-help"),
-            zone,
+            guarded,
+            too_big,
             html.H3(ctx.t("portal.result.title"), id="portal-result-title"),
             dcc.Loading(result, custom_spinner=checking, delay_show=0, id="portal-loading"),
             dcc.Store(id="portal-refresh"),

@@ -192,7 +192,25 @@ def form_view(
                     id="plan-report-evidence-hint",
                     className="plan-hint",
                 ),
-                upload,
+                # assets/upload-guard.js says so when a file is over the limit (not sent)
+                html.Div(
+                    upload,
+                    **{
+                        "data-max-bytes": str(max_bytes),
+                        "data-too-big": ctx.t(
+                            "plan.form.evidence_too_big",
+                            size=ltr(size_text(max_bytes), lang),
+                            name="{name}",
+                        ),
+                        "data-message-target": "plan-report-evidence-too-big",
+                    },
+                ),
+                html.P(
+                    id="plan-report-evidence-too-big",
+                    className="portal-too-big",
+                    role="alert",
+                    hidden=True,
+                ),
                 html.P(
                     id=EVIDENCE_NAME,
                     className="plan-file-name",

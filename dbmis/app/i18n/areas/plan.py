@@ -152,6 +152,8 @@ EN: dict[str, str] = {
     "plan.form.evidence_choose": "Choose a file",
     "plan.form.evidence_drop": "or drop it here",
     "plan.form.evidence_chosen": "Chosen file:",
+    "plan.form.evidence_too_big": "“{name}” is larger than {size}, the largest evidence file "
+    "accepted, and was not attached.",
     "plan.form.send": "Send the report",
     "plan.field.activity": "Activity",
     "plan.field.quarter": "Quarter",
@@ -380,6 +382,8 @@ UR: dict[str, str] = {
     "plan.form.evidence_choose": "فائل منتخب کریں",
     "plan.form.evidence_drop": "یا یہاں چھوڑیں",
     "plan.form.evidence_chosen": "منتخب فائل:",
+    "plan.form.evidence_too_big": "“{name}” کا حجم {size} سے زیادہ ہے، جو ثبوت کی فائل کی "
+    "زیادہ سے زیادہ حد ہے، اس لیے یہ منسلک نہیں کی گئی۔",
     "plan.form.send": "رپورٹ بھیجیں",
     "plan.field.activity": "سرگرمی",
     "plan.field.quarter": "سہ ماہی",

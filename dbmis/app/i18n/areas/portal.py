@@ -27,6 +27,9 @@ EN: dict[str, str] = {
     "portal.upload.choose": "choose a file",
     "portal.upload.help": "Accepted: the DBMIS template (.xlsx) or a long-format CSV file "
     "(.csv). Largest file: {size}.",
+    "portal.upload.too_big": "“{name}” is larger than {size}, the largest file the site "
+    "accepts, and was not sent. A filled template is far smaller: save it again from the "
+    "template without extra sheets or pictures.",
     "portal.upload.checking": "Checking your file…",
     "portal.upload.waiting": "The result of the check will appear here.",
     # the result
@@ -128,6 +131,9 @@ UR: dict[str, str] = {
     "portal.upload.choose": "فائل منتخب کریں",
     "portal.upload.help": "قابل قبول: ڈی بی ایم آئی ایس کا سانچہ (.xlsx) یا لمبی شکل کی سی ایس "
     "وی فائل (.csv)۔ زیادہ سے زیادہ سائز: {size}۔",
+    "portal.upload.too_big": "“{name}” کا حجم {size} سے زیادہ ہے، جو سائٹ پر قبول ہونے والی سب "
+    "سے بڑی فائل ہے، اس لیے یہ نہیں بھیجی گئی۔ بھرا ہوا سانچہ اس سے بہت چھوٹا ہوتا ہے: اسے اضافی "
+    "شیٹوں یا تصویروں کے بغیر سانچے سے دوبارہ محفوظ کریں۔",
     "portal.upload.checking": "آپ کی فائل جانچی جا رہی ہے…",
     "portal.upload.waiting": "جانچ کا نتیجہ یہاں ظاہر ہوگا۔",
     "portal.result.title": "جانچ کا نتیجہ",
