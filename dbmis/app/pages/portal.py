@@ -20,7 +20,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
-from dbmis.app.attrs import aria
+from dbmis.app.attrs import aria, data_attrs
 from dbmis.app.auth import ANALYST, UPLOADERS, Account, current_account, output_key
 from dbmis.app.context import AppState, PageContext, PageQuery
 from dbmis.app.portal_downloads import choosable, year_choices
@@ -160,11 +160,11 @@ def upload_section(ctx: PageContext) -> Component:
     guarded = html.Div(
         zone,
         className="portal-upload-guard",
-        **{
-            "data-max-bytes": str(ctx.state.settings.max_upload_bytes),
-            "data-too-big": ctx.t("portal.upload.too_big", size=size, name="{name}"),
-            "data-message-target": "portal-too-big",
-        },
+        **data_attrs(
+            max_bytes=str(ctx.state.settings.max_upload_bytes),
+            too_big=ctx.t("portal.upload.too_big", size=size, name="{name}"),
+            message_target="portal-too-big",
+        ),
     )
     too_big = html.P(id="portal-too-big", className="portal-too-big", role="alert", hidden=True)
     checking = html.P(ctx.t("portal.upload.checking"), className="portal-checking", role="status")

@@ -14,7 +14,7 @@ from datetime import date
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dbmis.app.attrs import aria
+from dbmis.app.attrs import aria, data_attrs
 from dbmis.app.context import PageContext
 from dbmis.app.i18n import fmt_number, ltr
 from dbmis.app.pages.plan_activity_view import status_line
@@ -195,15 +195,15 @@ def form_view(
                 # assets/upload-guard.js says so when a file is over the limit (not sent)
                 html.Div(
                     upload,
-                    **{
-                        "data-max-bytes": str(max_bytes),
-                        "data-too-big": ctx.t(
+                    **data_attrs(
+                        max_bytes=str(max_bytes),
+                        too_big=ctx.t(
                             "plan.form.evidence_too_big",
                             size=ltr(size_text(max_bytes), lang),
                             name="{name}",
                         ),
-                        "data-message-target": "plan-report-evidence-too-big",
-                    },
+                        message_target="plan-report-evidence-too-big",
+                    ),
                 ),
                 html.P(
                     id="plan-report-evidence-too-big",
