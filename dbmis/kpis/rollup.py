@@ -71,6 +71,9 @@ class RecomputeReport:
     seconds: float = 0.0
     computed_at: datetime | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    """Seconds by stage: ``range`` (finding the months), ``rollup`` (the whole store, of which
+    ``compute_insert`` is the ``INSERT ... SELECT`` and ``keys`` emptying the table and
+    restoring its keys), ``status`` (plan and status, of which ``plan`` is the Python part)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -257,10 +260,14 @@ def recompute_on(
     spec = build_spec(conn, catalog, first_month=span[0], through_month=span[1])
     mark = time.perf_counter()
     assert report.computed_at is not None
-    report.rows = q.replace_kpi_values(conn, spec, computed_at=report.computed_at)
+    report.rows = q.replace_kpi_values(
+        conn, spec, computed_at=report.computed_at, timings=report.timings
+    )
     report.timings["rollup"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    report.with_plan = q.set_planned_status(conn, plan_and_status(conn, catalog, spec))
+    planned = plan_and_status(conn, catalog, spec)
+    report.timings["plan"] = time.perf_counter() - mark
+    report.with_plan = q.set_planned_status(conn, planned)
     report.timings["status"] = time.perf_counter() - mark
     report.seconds = time.perf_counter() - started
     return report

@@ -22,6 +22,11 @@ def test_benchmark_runs_at_a_tiny_size_and_the_paths_agree():
         assert result[key] > 0
     table = bench.table(results)
     assert table.count("\n") == 2 and ("PASS" in table or "MISS" in table)
+    # the stages of the best runs: every stage of both paths timed, in a table of their own
+    assert set(bench.SQL_STAGES) <= set(result["sql_stages"])
+    assert set(bench.PANDAS_STAGES) == set(result["pandas_stages"])
+    stages = bench.stage_table(results)
+    assert stages.count("\n") == 2 and " - " not in stages.splitlines()[-1]
 
 
 def test_synthetic_catalog_grows_the_geography():
