@@ -11,6 +11,7 @@ from dash.development.base_component import Component
 from dbmis.app.attrs import aria
 from dbmis.app.context import PageContext
 from dbmis.app.i18n import MISSING, fmt_number, ltr, period_label
+from dbmis.app.i18n.areas.issue_codes import issue_text
 from dbmis.app.portal_service import UploadOutcome
 from dbmis.app.portal_view import annotated_href, place, submission_href, table
 from dbmis.ingest.result import Issue, Severity
@@ -112,8 +113,42 @@ def _indicator(ctx: PageContext, code: str | None) -> str:
     return ind.name.get(ctx.lang) if ind else code
 
 
+def issue_title(ctx: PageContext, issue: Issue) -> str:
+    """The problem in a few words, in the page's language (the code if it is undocumented)."""
+    text = issue_text(issue.code, ctx.lang)
+    return text.title if text else issue.code
+
+
+def issue_help(ctx: PageContext, issue: Issue) -> Component:
+    """What to do. In English: the issue's own message (it says where, what and how to fix
+    it). In Urdu: what to do for its code, then the English message as the detail, in a
+    left-to-right block of its own inside the right-to-left page."""
+    text = issue_text(issue.code, ctx.lang)
+    if ctx.lang == "en" or text is None:
+        return html.Span(issue.message, lang="en", dir="ltr", className="issue-message")
+    return html.Div(
+        [
+            html.P(text.fix, className="issue-fix"),
+            html.Div(
+                [
+                    html.Span(ctx.t("issue.detail")),
+                    html.Span(
+                        issue.message,
+                        lang="en",
+                        dir="ltr",
+                        className="issue-message",
+                    ),
+                ],
+                className="issue-detail muted",
+            ),
+        ],
+        className="issue-help",
+    )
+
+
 def issues_view(ctx: PageContext, issues: Sequence[Issue]) -> Component:
-    """Every issue: its type, its cell, the indicator and month, the value and the message."""
+    """Every issue: its type, its cell, the indicator and month, the value, the problem and
+    what to do about it."""
     if not issues:
         return html.P(ctx.t("portal.result.no_issues"))
     ordered = sorted(issues, key=lambda i: i.severity is not Severity.error)
@@ -131,7 +166,8 @@ def issues_view(ctx: PageContext, issues: Sequence[Issue]) -> Component:
             _indicator(ctx, i.indicator),
             _period(ctx, i.period),
             html.Span(i.value, dir="ltr") if i.value not in (None, "") else MISSING,
-            html.Span(i.message, lang="en", dir="ltr"),
+            html.Strong(issue_title(ctx, i), className="issue-title"),
+            issue_help(ctx, i),
         ]
         for i in ordered
     ]
@@ -143,11 +179,12 @@ def issues_view(ctx: PageContext, issues: Sequence[Issue]) -> Component:
             "portal.issue.indicator",
             "portal.issue.period",
             "portal.issue.value",
+            "issue.col.problem",
             "portal.issue.message",
         )
     ]
     caption = ctx.t("portal.result.issues", count=ltr(str(len(issues)), ctx.lang))
     parts: list[Component] = [table(caption, columns, rows, "portal-issues")]
     if ctx.lang != "en":
-        parts.insert(0, html.P(ctx.t("portal.result.english"), className="muted"))
+        parts.insert(0, html.P(ctx.t("issue.note"), className="muted"))
     return html.Div(parts)

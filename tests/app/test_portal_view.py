@@ -20,7 +20,7 @@ from dbmis.app.portal_downloads import (
     template_choice,
     year_choices,
 )
-from dbmis.app.portal_result import result_view
+from dbmis.app.portal_result import issues_view, result_view
 from dbmis.app.portal_service import (
     Filters,
     UploadInputError,
@@ -142,6 +142,7 @@ def test_a_rejected_file_shows_a_summary_then_every_issue_with_its_cell(
         "Indicator",
         "Month",
         "Value in the file",
+        "Problem",
         "What is wrong and how to fix it",
     ]
     assert "Problems found: 2" in text_of(of_type(table, "Caption")[0])
@@ -196,11 +197,55 @@ def test_the_result_in_urdu_has_urdu_headings_and_keeps_cells_left_to_right(
     result = IngestResult(ok=False, submission_id=None, counts={}, issues=ISSUES, sha256=SHA)
     view = result_view(ctx_for(mini_catalog, "ur"), UploadOutcome("f.xlsx", result=result))
     text = text_of(view)
-    assert "قبول نہیں" in text and "مسائل کی وضاحت انگریزی میں ہے" in text
+    assert "قبول نہیں" in text and "تفصیل (خانہ، عدد، قاعدہ) انگریزی" in text
     headers = [text_of(th) for th in of_type(view, "Th") if th.scope == "col"]
     assert headers[1] == "خانہ"
     cells = [s for s in of_type(view, "Span") if "portal-cell" in getattr(s, "className", "")]
     assert cells[0].children == "Data!D9" and cells[0].dir == "ltr"
+
+
+NOT_A_NUMBER = Issue(
+    code="VALUE_NOT_NUMBER",
+    severity=Severity.error,
+    message="Data!F12 (Convictions, March 2026): 'n/a' is not a number.",
+    sheet="Data",
+    cell="Data!F12",
+    indicator="PRO_CONVICTIONS",
+    period="2026-03",
+    value="n/a",
+)
+
+
+def test_an_issue_in_urdu_says_the_problem_and_what_to_do_in_urdu(mini_catalog: Catalog) -> None:
+    view = issues_view(ctx_for(mini_catalog, "ur"), [NOT_A_NUMBER])
+    headers = [text_of(th) for th in of_type(view, "Th") if th.scope == "col"]
+    assert headers[-2:] == ["مسئلہ", "کیا غلط ہے اور کیسے درست کریں"]
+    assert of_type(view, "Caption"), "the table keeps its caption"
+    (row,) = of_type(view, "Tr")[1:]
+    (title,) = [c for c in walk(row) if "issue-title" in str(getattr(c, "className", ""))]
+    assert title.children == "یہ عدد نہیں"
+    (fix,) = [c for c in walk(row) if "issue-fix" in str(getattr(c, "className", ""))]
+    assert fix.children.startswith("صرف عدد لکھیں")
+    # the specific English message stays, as a left-to-right English detail
+    (detail,) = [c for c in walk(row) if "issue-message" in str(getattr(c, "className", ""))]
+    assert detail.children == NOT_A_NUMBER.message
+    assert detail.dir == "ltr" and detail.lang == "en"
+    assert "تفصیل:" in text_of(row)
+
+
+def test_an_issue_in_english_keeps_its_message_and_gains_its_title(mini_catalog: Catalog) -> None:
+    view = issues_view(ctx_for(mini_catalog), [NOT_A_NUMBER])
+    (row,) = of_type(view, "Tr")[1:]
+    text = text_of(row)
+    assert "Not a number" in text and NOT_A_NUMBER.message in text
+    assert "Type the number only" not in text  # the message already says what to do
+    assert not [c for c in walk(view) if "issue-fix" in str(getattr(c, "className", ""))]
+
+
+def test_an_undocumented_code_shows_its_code_and_message(mini_catalog: Catalog) -> None:
+    view = issues_view(ctx_for(mini_catalog, "ur"), ISSUES[:1])  # RULE_VIOLATED: no entry
+    text = text_of(of_type(view, "Tr")[1])
+    assert "RULE_VIOLATED" in text and ISSUES[0].message in text
 
 
 # --- submissions and their history ------------------------------------------------------------

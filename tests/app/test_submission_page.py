@@ -19,6 +19,7 @@ from tests.app.review_data import (
     links,
     review_story,
     text_of,
+    walk,
 )
 
 
@@ -65,6 +66,7 @@ def test_analyst_sees_summary_issues_changes_history_and_panel(state: AppState, 
     assert "Focal Alpha (fp.alpha)" in text and "20 April 2026, 08:00 UTC" in text
     # the validation issue with its cell
     assert "Data!D9" in text and "OUTLIER" in text and "Convictions" in text
+    assert "Unusual figure" in text and "far from this district's usual figures" in text
     assert "Errors: 0 · warnings: 1 · outliers: 1" in text
     # what changed against revision 1: January 10 -> 12, February added, March removed
     assert "Against revision 1: 1 figures changed, 1 added, 1 removed." in text
@@ -81,6 +83,18 @@ def test_analyst_sees_summary_issues_changes_history_and_panel(state: AppState, 
     with pytest.raises(AssertionError):
         by_id(page, submission.UNAPPROVE)
     assert "Audit events of this submission" in text
+
+
+def test_issues_in_urdu_say_the_problem_and_what_to_do(state: AppState, story: Story):
+    page = _page(state, story.alpha2.id, _analyst(story), "?lang=ur")
+    text = text_of(page)
+    assert "غیر معمولی عدد" in text  # OUTLIER: "Unusual figure"
+    assert "اگر درست ہے تو کچھ کرنے کی ضرورت نہیں" in text
+    (detail,) = [c for c in walk(page) if "issue-message" in str(getattr(c, "className", "") or "")]
+    assert detail.dir == "ltr" and detail.lang == "en"
+    assert str(detail.children).startswith("Data!D9 (Convictions, January 2026)")
+    headers = [text_of(th) for th in walk(page) if type(th).__name__ == "Th"]
+    assert "مسئلہ" in headers and "OUTLIER" in text
 
 
 def test_first_revision_superseded_and_audit(state: AppState, story: Story):

@@ -238,7 +238,7 @@ def test_focal_point_journey(new_tab: NewTab, portal_db: Database, tmp_path: Pat
     tab.assert_clean()
 
 
-def test_portal_in_urdu_on_a_phone(new_tab: NewTab) -> None:
+def test_portal_in_urdu_on_a_phone(new_tab: NewTab, tmp_path: Path) -> None:
     tab = new_tab("phone")
     sign_in_page(tab.page, tab.server.base_url, USERNAME, DEFAULT_PASSWORD)
     tab.open("/portal?lang=ur")
@@ -252,4 +252,34 @@ def test_portal_in_urdu_on_a_phone(new_tab: NewTab) -> None:
     )
     assert overflow <= 1, f"the page is {overflow}px wider than the phone"
     tab.screenshot("portal-7-phone", "ur")
+
+    # a file with a mistake: the problem and what to do in Urdu, the English detail after it
+    tab.settle()
+    with page.expect_download() as info:
+        page.locator("#portal-template-download").click()
+    template = tmp_path / info.value.suggested_filename
+    info.value.save_as(template)
+    wrong = fill(
+        template,
+        tmp_path / "return-wrong-ur.xlsx",
+        {("PRO_CASES_DECIDED", 1): 40, ("PRO_CONVICTIONS", 1): 55, ("PRO_CHALLANS_ON_TIME", 1): 7},
+    )
+    upload(tab, wrong)
+    wait_for_result(tab, "rejected")
+    first = page.locator("#portal-result table.portal-issues tbody tr").first
+    assert first.locator(".issue-title").inner_text() == "اعداد ایک دوسرے سے میل نہیں کھاتے"
+    assert "رجسٹر" in first.locator(".issue-fix").inner_text()
+    detail = first.locator(".issue-message")
+    assert "Data!D9" in detail.inner_text() and detail.get_attribute("dir") == "ltr"
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"the result is {overflow}px wider than the phone"
+    wide = page.evaluate(
+        "() => { const w = document.querySelector('#portal-result .table-wrap');"
+        " return w.scrollWidth - w.clientWidth; }"
+    )
+    assert wide <= 1, f"the problems are {wide}px wider than their cards"
+    first.scroll_into_view_if_needed()
+    tab.screenshot("portal-8-phone-problems", "ur")
     tab.assert_clean()

@@ -25,6 +25,7 @@ from dbmis.app.pages.review_parts import (
     uploader,
     when,
 )
+from dbmis.app.portal_result import issue_help, issue_title
 from dbmis.ingest.review import Change, diff_counts, diff_values, report_issues, summarise_report
 from dbmis.periods import parse_period
 from dbmis.warehouse.queries.audit import AuditEvent, list_events
@@ -165,10 +166,11 @@ def issues(ctx: PageContext, facts: SubmissionFacts) -> Component:
                 ltr(i.cell or "–", ctx.lang),
                 ctx.t(f"review.severity.{i.severity.value}"),
                 i.code,
+                issue_title(ctx, i),
                 indicator_name(ctx, i.indicator),
                 _month(ctx, i.period),
                 ltr(i.value, ctx.lang) if i.value is not None else "–",
-                free_text(i.message),
+                issue_help(ctx, i),
             ]
             for i in found
         ]
@@ -178,6 +180,7 @@ def issues(ctx: PageContext, facts: SubmissionFacts) -> Component:
                     ctx.t("review.col.cell"),
                     ctx.t("review.col.severity"),
                     ctx.t("review.col.code"),
+                    ctx.t("issue.col.problem"),
                     ctx.t("review.col.indicator"),
                     ctx.t("review.col.month"),
                     ctx.t("review.col.value"),
