@@ -7,9 +7,11 @@ already holds them return that submission instead of a new one.
 A bulk load may hold thousands of keys (a 1,000,000-line CSV over 37 districts x 9
 institutions x 40 years: ~13,000), so the per-key work is done in a few statements for all
 keys at once: the keys' locks (one per district x institution), their revisions (one query),
-the new submissions (one executemany with RETURNING) and their audit events (one
+the new submissions (one executemany, or COPY on PostgreSQL) and their audit events (one
 executemany). Only the observations are inserted key by key (each needs its submission id),
-as column slices turned into tuples, never as a dict per row.
+as column slices turned into tuples, never as a dict per row. A large load on PostgreSQL
+checks the observations' foreign keys set-wise at the end (``observation_bulk.bulk_load``,
+which locks the tables it needs first).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dbmis.ingest.read import ReadOutcome, cell_position
 from dbmis.ingest.result import Issue
 from dbmis.warehouse.queries.audit import append_event, append_events
 from dbmis.warehouse.queries.dimensions import district_ids, indicator_ids, institution_ids
+from dbmis.warehouse.queries.observation_bulk import bulk_load
 from dbmis.warehouse.queries.observations import bulk_observations, insert_observations
 from dbmis.warehouse.queries.submissions import (
     NewSubmission,
@@ -146,9 +149,22 @@ def load_outcome(
     ``issues`` are given and it holds several keys, each submission's report lists the issues
     of its own lines (rows) and those of the whole file, at most :data:`REPORT_ISSUES`.
     """
+    numbers = _numbers(outcome)
+    # first in the transaction: a large load locks its tables before reading any (PostgreSQL)
+    with bulk_load(conn, len(numbers)):
+        return _load_keys(conn, outcome, numbers, info, report, issues)
+
+
+def _load_keys(
+    conn: Connection,
+    outcome: ReadOutcome,
+    numbers: pd.DataFrame,
+    info: FileInfo,
+    report: dict[str, object],
+    issues: Sequence[Issue] | None,
+) -> Loaded:
     ids_d, ids_i, ids_ind = district_ids(conn), institution_ids(conn), indicator_ids(conn)
     loaded = Loaded()
-    numbers = _numbers(outcome)
     keys = _keys(outcome, numbers)
     if not keys:
         return loaded

@@ -170,14 +170,17 @@ class Handler:
         kinds = self.kinds
         local = kinds.get(name)
         if local is None:
-            local = kinds[name] = local_name(name)
-            if len(kinds) > self._max_names:
-                raise XmlMalformed("too many different names")
+            local = self.new_name(name)
         for key in attrs:
             if key not in kinds:
-                kinds[key] = local_name(key)
-                if len(kinds) > self._max_names:
-                    raise XmlMalformed("too many different names")
+                self.new_name(key)
+        return local
+
+    def new_name(self, name: str) -> str:
+        """Record a name not seen before; return its local name."""
+        local = self.kinds[name] = local_name(name)
+        if len(self.kinds) > self._max_names:
+            raise XmlMalformed("too many different names")
         return local
 
     def start(self, name: str, attrs: dict[str, str]) -> None:

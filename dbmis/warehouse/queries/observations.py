@@ -12,6 +12,7 @@ Inside :func:`bulk_observations` the calls share one COPY that ends with the blo
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -40,7 +41,13 @@ _BATCH = 10_000
 _INSERT_SQLITE = (
     f"INSERT INTO observation ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 )
-_COPY = f"COPY observation ({', '.join(COLUMNS)}) FROM STDIN"
+_COPY = f"COPY observation ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+# Binary COPY: a third of the client's work of text COPY (no text formatting of every float)
+# and less parsing for the server. Its int4 dumper silently wraps an int beyond 32 bits, so
+# the integer columns are checked first (:func:`_check_ints`).
+_COPY_TYPES = ("int4", "int4", "int4", "int4", "int4", "float8", "varchar")
+_INT_COLUMNS = range(5)
+_INT4 = (-(2**31), 2**31 - 1)
 _STREAM = "dbmis.observations.copy"  # Connection.info key of the open COPY
 
 
@@ -71,6 +78,7 @@ def bulk_observations(conn: Connection) -> Iterator[None]:
     dbapi_error = conn.dialect.loaded_dbapi.Error
     try:
         with _driver(conn).cursor() as cursor, cursor.copy(_COPY) as copy:
+            copy.set_types(list(_COPY_TYPES))
             conn.info[_STREAM] = copy
             try:
                 yield
@@ -135,12 +143,33 @@ def _copy_postgresql(conn: Connection, rows: Iterable[Row]) -> int:
     """COPY through the raw psycopg connection of this SQLAlchemy connection's transaction."""
     total = 0
     if (stream := conn.info.get(_STREAM)) is not None:
-        for row in rows:
-            stream.write_row(_as_tuple(row))
+        tuples = _checked([_as_tuple(row) for row in rows])
+        write = stream.write_row
+        for row in tuples:
+            write(row)
             total += 1
         return total
     with bulk_observations(conn):
         return _copy_postgresql(conn, rows)
+
+
+def _checked(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows with plain ints within int4 in the integer columns (see :data:`_COPY`).
+
+    Integer-like values (numpy ints) are converted; anything else (a float, a text) raises
+    TypeError, a value beyond int4 ValueError, as text COPY would have failed on them too.
+    """
+    if not rows:
+        return rows
+    low, high = _INT4
+    for col in _INT_COLUMNS:
+        values = [r[col] for r in rows]
+        if set(map(type, values)) != {int}:  # in C: ~10 ns a value
+            rows = [(*r[:col], operator.index(r[col]), *r[col + 1 :]) for r in rows]
+            values = [r[col] for r in rows]
+        if min(values) < low or max(values) > high:
+            raise ValueError(f"observation column {COLUMNS[col]} holds a value beyond int4")
+    return rows
 
 
 def observations_for_submission(conn: Connection, submission_id: int) -> list[RowMapping]:

@@ -8,13 +8,14 @@ UPDATE, so a re-upload racing an approval cannot move the approval to the new re
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
+from sqlalchemy import JSON, Connection, Row, bindparam, func, insert, select, text, update
 
 from dbmis.errors import ConflictError, NotFoundError
 from dbmis.warehouse.schema import SOURCE_KINDS, submission
@@ -260,6 +261,8 @@ def insert_submissions(
             .values(is_current=False, status="superseded"),
             superseded,
         )
+    if conn.dialect.name == "postgresql" and len(rows) >= _COPY_ROWS:
+        return list(zip(_copy_postgresql(conn, rows), (r["revision"] for r in rows), strict=True))
     # A plain executemany, then one query for the ids: with RETURNING, SQLAlchemy renders pages
     # of 1,000 rows into one statement that psycopg parses at ~20 us a parameter (7 s for
     # 13,000 submissions). The new rows are the current revisions with these bytes.
@@ -281,6 +284,45 @@ def insert_submissions(
         (made[(r["district_id"], r["institution_id"], r["year"], r["revision"])], r["revision"])
         for r in rows
     ]
+
+
+_COPY_ROWS = 100
+"""PostgreSQL: from this many new submissions on, :func:`insert_submissions` uses COPY."""
+
+
+def _copy_postgresql(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """COPY the rows with ids drawn from the table's sequence first; returns the ids.
+
+    A bulk load's ~13,000 submissions took ~3 s as an executemany (each row's parameters
+    dumped and bound one by one, and its JSON report with them) against well under 1 s here.
+    """
+    ids = list(
+        conn.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('submission', 'id')) FROM generate_series(1, :n)"
+            ),
+            {"n": len(rows)},
+        ).scalars()
+    )
+    names = ["id", *rows[0]]
+    json_columns = {c.name for c in submission.columns if isinstance(c.type, JSON)}
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY submission ({', '.join(names)}) FROM STDIN") as copy,
+    ):
+        for sid, row in zip(ids, rows, strict=True):
+            copy.write_row(
+                [
+                    sid,
+                    *(
+                        json.dumps(v) if k in json_columns and v is not None else v
+                        for k, v in row.items()
+                    ),
+                ]
+            )
+    return ids
 
 
 def find_by_sha256(
