@@ -87,6 +87,7 @@ def _counts(ctx: PageContext, counts: dict[str, int], issues: Sequence[Issue]) -
     items = (
         ("portal.result.figures", counts.get("values", 0)),
         ("portal.result.not_reported", counts.get("not_reported", 0)),
+        *((("portal.result.not_due", counts["not_due"]),) if counts.get("not_due") else ()),
         ("portal.result.errors", errors),
         ("portal.result.warnings", warnings),
     )

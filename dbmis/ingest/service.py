@@ -26,7 +26,7 @@ from dbmis.ingest.result import IngestResult, Issue, Severity
 from dbmis.ingest.safety import Limits, UploadRejected, inspect_csv, inspect_xlsx
 from dbmis.ingest.uploader import Uploader
 from dbmis.ingest.validate import validate_many
-from dbmis.periods import add_months
+from dbmis.periods import add_months, month_key
 from dbmis.warehouse import Database
 from dbmis.warehouse.queries.approved import approved_values
 from dbmis.warehouse.queries.audit import append_event
@@ -60,6 +60,8 @@ class _Prepared:
     kind: str
     outcome: ReadOutcome | None = None
     rejected: list[Issue] | None = None
+    today: date | None = None
+    """the day of the upload: blank cells of months not over yet are not yet due"""
 
 
 def ingest(
@@ -106,6 +108,8 @@ def ingest_many(
             raise ValueError(f"submitted_at of {u.filename!r} must be timezone-aware")
     day = today or date.today()
     prepared = [_prepare(u, env) for u in uploads]
+    for p in prepared:
+        p.today = day
     readable = [p for p in prepared if p.outcome is not None]
     history = _history(env, [p.outcome for p in readable if p.outcome is not None])
     issue_lists = (
@@ -215,10 +219,16 @@ def _history(env: IngestEnv, outcomes: list[ReadOutcome]) -> pd.DataFrame | None
 def _counts(p: _Prepared, issues: list[Issue]) -> dict[str, int]:
     cells = p.outcome.cells if p.outcome is not None else None
     numbers = int((cells["kind"] == "number").sum()) if cells is not None and len(cells) else 0
-    blank = len(p.outcome.blank_cells()) if p.outcome is not None else 0
+    blank = p.outcome.blank_cells() if p.outcome is not None else None
+    not_due = 0
+    if blank is not None and len(blank) and p.today is not None:
+        # a month is due once it is over; bare month numbers (no year known) count as due
+        current = month_key(p.today.year, p.today.month)
+        not_due = int((blank["month"].astype(int) >= current).sum())
     return {
         "values": numbers,
-        "not_reported": blank,
+        "not_reported": (len(blank) if blank is not None else 0) - not_due,
+        "not_due": not_due,
         "errors": sum(1 for i in issues if i.severity is Severity.error),
         "warnings": sum(1 for i in issues if i.severity is Severity.warning),
     }

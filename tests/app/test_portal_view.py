@@ -123,7 +123,7 @@ def test_a_rejected_file_shows_a_summary_then_every_issue_with_its_cell(
     result = IngestResult(
         ok=False,
         submission_id=None,
-        counts={"values": 5, "not_reported": 19, "errors": 1, "warnings": 1},
+        counts={"values": 5, "not_reported": 19, "not_due": 12, "errors": 1, "warnings": 1},
         issues=ISSUES,
         sha256=SHA,
     )
@@ -134,6 +134,8 @@ def test_a_rejected_file_shows_a_summary_then_every_issue_with_its_cell(
     assert "Not accepted: nothing of this file was saved." in text
     assert "File: mine.xlsx" in text
     assert "Fix the cells listed below" in text
+    # blank cells of months already over, apart from those of months not over yet
+    assert "Cells not reported" in text and "Cells of months not over yet" in text
     table = of_type(view, "Table")[0]
     headers = [text_of(th) for th in of_type(table, "Th") if th.scope == "col"]
     assert headers == [
@@ -154,7 +156,7 @@ def test_a_rejected_file_shows_a_summary_then_every_issue_with_its_cell(
     links = [a.href for a in of_type(view, "A")]
     assert links == [f"/portal/annotated/{SHA}.xlsx"]
     counts = of_type(view, "Dl")[0]
-    assert [text_of(d) for d in of_type(counts, "Dd")] == ["5", "19", "1", "1"]
+    assert [text_of(d) for d in of_type(counts, "Dd")] == ["5", "19", "12", "1", "1"]
 
 
 def test_an_accepted_file_names_its_submission_and_revision(mini_catalog: Catalog) -> None:

@@ -138,6 +138,7 @@ def test_the_warehouse_holds_exactly_what_was_typed(env: IngestEnv) -> None:
     assert result.counts == {
         "values": len(TYPED),
         "not_reported": 3 * 12 - len(TYPED),
+        "not_due": 0,  # the year is over
         "errors": 0,
         "warnings": 0,
         "submissions": 1,
@@ -386,3 +387,15 @@ def test_a_small_hand_made_csv_round_trips(env: IngestEnv) -> None:
         ("PRS_CAPACITY", 202603, 300.0, "CSV!line 4"),
         ("PRS_CAPACITY", 202512, 280.0, "CSV!line 5"),
     }
+
+
+def test_blank_cells_of_months_not_over_are_not_yet_due(env: IngestEnv) -> None:
+    data = fill_template(template(env.catalog), TYPED)
+    early = sum(1 for _code, m in TYPED if m <= 3)
+    # uploaded on 10 April 2026: January to March are over; April to December are not, so
+    # their blank cells are not yet due (3 indicators x 9 months, less what was typed there)
+    result = ingest(data, SYSTEM, env, filename="alpha-2026.xlsx", today=date(2026, 4, 10),
+                    dry_run=True)  # fmt: skip
+    # (figures typed in months not over are refused: PERIOD_IN_FUTURE; the counts still hold)
+    assert result.counts["not_reported"] == 3 * 3 - early
+    assert result.counts["not_due"] == 3 * 9 - (len(TYPED) - early)
