@@ -20,9 +20,10 @@ concurrent clients, each scenario for a bounded time after a short warm-up:
   the framework's floor.
 
 Each prints requests, throughput, p50/p95/p99 (exact, from every response time recorded), the
-p95 against the floor's at the same load, and the floor's throughput over the scenario's (what
+p95 against the floor's at the same load, the floor's throughput over the scenario's (what
 a request costs the server against a trivial callback: steadier than a tail latency when other
-work shares the machine). Target (issue 5): the KPI pages' callbacks within
+work shares the machine), and the bytes of the scenario's first answer on the wire without and
+with ``Accept-Encoding: gzip`` (locust, like a browser, asks for gzip). Target (issue 5): the KPI pages' callbacks within
 3x of the floor's p95 at 50 clients. The load generator shares the machine's cores with the
 server: every scenario pays for it alike. Figures go to docs/benchmarks.md ("Site") by hand.
 
@@ -377,6 +378,30 @@ def check_requests(base: str, requests: Sequence[dict[str, Any]]) -> None:
             )
 
 
+def wire_bytes(base: str, item: dict[str, Any]) -> tuple[int, int]:
+    """Bytes of ``item``'s answer on the wire (its body, as sent): without and with
+    ``Accept-Encoding: gzip`` (what a browser sends)."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(base + "/", timeout=60) as answer:
+        page = answer.read().decode("utf-8", "replace")
+    found = re.search(r'"end_id"\s*:\s*"([^"]+)"', page)
+    sizes = []
+    for encoding in ("identity", "gzip"):
+        headers = {"Accept-Encoding": encoding}
+        data = None
+        url = base + str(item.get("path"))
+        if item.get("body") is not None:
+            token = next((c.value for c in jar if c.name == "_csrf_token"), "")
+            headers.update({"Content-Type": "application/json", "X-CSRFToken": token})
+            data = json.dumps(item["body"]).encode()
+            url = base + "/_dash-update-component" + (f"?endId={found.group(1)}" if found else "")
+        request = urllib.request.Request(url, data=data, headers=headers)
+        with opener.open(request, timeout=120) as answer:
+            sizes.append(len(answer.read()))  # urllib does not decode: the bytes as sent
+    return sizes[0], sizes[1]
+
+
 def prime(base: str, requests: Sequence[dict[str, Any]], *, workers: int) -> None:
     """Send every request to every worker (as many at once as there are workers, twice: a busy
     sync worker leaves the next one to another), so that the measurement finds the caches of
@@ -453,10 +478,12 @@ def measure(
 ) -> list[dict[str, Any]]:
     """Every scenario at every load on one running server (loads in turn: 10 then 50)."""
     plans = {name: scenario_requests(name, catalog) for name in scenarios}
-    for requests, distinct in plans.values():
+    wire = {}
+    for name, (requests, distinct) in plans.items():
         check_requests(base, requests[:3])
         if not distinct:
             prime(base, requests, workers=sizes.workers)
+        wire[name] = wire_bytes(base, requests[0])
     rows = []
     for users in sizes.users:
         for name in scenarios:
@@ -465,6 +492,7 @@ def measure(
             figures = load(base, requests, users=users, sizes=sizes, distinct=distinct)
             drain(base)
             row = {"backend": backend, "scenario": name, **figures, "load": before}
+            row["bytes"], row["gzip_bytes"] = wire[name]
             rows.append(row)
             if progress:
                 progress(
@@ -506,8 +534,8 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
     """The figures as a Markdown table."""
     head = (
         "| database | clients | scenario | requests | req/s | p50 ms | p95 ms | p99 ms "
-        "| failures | p95 / floor | floor req/s / req/s |\n"
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| failures | p95 / floor | floor req/s / req/s | bytes | gzip bytes |\n"
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     lines = [head]
     for r in rows:
@@ -516,7 +544,8 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
         lines.append(
             f"| {r['backend']} | {r['users']} | {r['scenario']} | {r['requests']:,} "
             f"| {r['rps']:,.1f} | {r['p50_ms']:,.1f} | {r['p95_ms']:,.1f} | {r['p99_ms']:,.1f} "
-            f"| {r['failures']} | {ratio} | {cost} |"
+            f"| {r['failures']} | {ratio} | {cost} | {r.get('bytes', 0):,} "
+            f"| {r.get('gzip_bytes', 0):,} |"
         )
     return "\n".join(lines)
 

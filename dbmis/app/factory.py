@@ -27,15 +27,18 @@ from flask import redirect, request
 from werkzeug.exceptions import HTTPException
 
 from dbmis.app import routing
+from dbmis.app.answers import install_answer_cache
 from dbmis.app.api import error_response, http_error
 from dbmis.app.api import make_blueprint as make_api_blueprint
 from dbmis.app.auth import PUBLIC, allowed, callback_table, current_account
 from dbmis.app.auth.install import install_auth, install_callback_gate, install_hardening
 from dbmis.app.auth.security import error_page
+from dbmis.app.compression import install_compression
 from dbmis.app.context import EXTENSION, AppState
 from dbmis.app.downloads import make_blueprint as make_download_blueprint
 from dbmis.app.i18n import direction, normalise_lang, t
 from dbmis.app.pack_downloads import make_blueprint as make_pack_blueprint
+from dbmis.app.page_answers import install_page_answers
 from dbmis.app.portal_downloads import make_blueprint as make_portal_blueprint
 from dbmis.catalog import Catalog, load_catalog
 from dbmis.errors import ConfigError
@@ -157,11 +160,10 @@ def create_app(
         register = getattr(module, "register", None)
         if register is not None:
             register(app, state)
-    install_callback_gate(
-        server,
-        app.config.routes_pathname_prefix + "_dash-update-component",
-        callback_table(with_callbacks),
-    )
+    update_path = app.config.routes_pathname_prefix + "_dash-update-component"
+    install_callback_gate(server, update_path, callback_table(with_callbacks))
+    install_answer_cache(server)
+    install_page_answers(server, update_path)  # after CSRF and the gate: they refuse first
 
     server.register_blueprint(make_api_blueprint())
     server.register_blueprint(make_download_blueprint())
@@ -178,6 +180,7 @@ def create_app(
             return http_error(exc)
         return error_page(exc)
 
+    install_compression(server, update_path)  # runs after the hardening, on the final answer
     install_hardening(app, settings)  # last: the CSP hashes every inline script registered
     return app
 

@@ -89,6 +89,7 @@ from dbmis.app.pages import (
 )
 from dbmis.catalog import Catalog
 from dbmis.errors import DbmisError
+from dbmis.kpis.public import ReleaseInfo
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +255,21 @@ def render(
     return children, ctx.lang, direction(ctx.lang)
 
 
+def cacheable(ctx: PageContext, match: Match) -> bool:
+    """Whether the page of ``match`` may be kept per release for this reader: a page of
+    :data:`CACHED_PAGES` (public) and a reader who is not signed in."""
+    return ctx.account is None and match.page in CACHED_PAGES and page_roles(match.page) is PUBLIC
+
+
+def draw_public(
+    ctx: PageContext, match: Match, release: ReleaseInfo, demo: bool
+) -> list[Component]:
+    """A page of :data:`CACHED_PAGES` drawn from ``release`` (what :func:`render` draws for a
+    reader who is not signed in, once the release and the demo marker are read)."""
+    content = PAGES[match.page].layout(ctx, **match.params)
+    return shell.page(ctx, content, match=match, release=release, demo=demo)
+
+
 def render_cached(
     state: AppState, pathname: str | None, search: str | None
 ) -> tuple[Any, str, str]:
@@ -263,15 +279,12 @@ def render_cached(
     release, URL (path and query string) and demo marker, and kept in the app's page cache as
     the JSON-ready tree the browser receives (plain lists and dicts, shared: never modified).
     Anything else, a page that could not be drawn (the warehouse cannot be read) and the time
-    before the first release go to :func:`render` every time.
+    before the first release go to :func:`render` every time. (Most such requests never get
+    here: :mod:`dbmis.app.page_answers` answers them with the encoded bytes before Dash.)
     """
     ctx = context(state, pathname, search, current_account())
     match = resolve(ctx.path, state.catalog)
-    if (
-        ctx.account is not None
-        or match.page not in CACHED_PAGES
-        or page_roles(match.page) is not PUBLIC
-    ):
+    if not cacheable(ctx, match):
         return render(state, pathname, search)
     try:
         release, demo = state.site.latest_and_demo()
@@ -279,9 +292,7 @@ def render_cached(
             return render(state, pathname, search)
 
         def draw() -> Any:
-            content = PAGES[match.page].layout(ctx, **match.params)
-            children = shell.page(ctx, content, match=match, release=release, demo=demo)
-            return json.loads(to_json_plotly(children))
+            return json.loads(to_json_plotly(draw_public(ctx, match, release, demo)))
 
         children = state.site.page(release, ("page", ctx.path, ctx.search, demo), draw)
     except (DbmisError, SQLAlchemyError):

@@ -21,6 +21,7 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from dbmis.app.api.cached import cached_json
 from dbmis.app.api.openapi import openapi_document
 from dbmis.app.api.params import (
     DEFAULT_LIMIT,
@@ -231,6 +232,27 @@ def districts_json(catalog: Catalog) -> dict[str, Any]:
 # --- the blueprint --------------------------------------------------------------------------
 
 
+def values_json(filters: dict[str, str], limit: int, offset: int) -> dict[str, Any]:
+    """``/values``: one page of the latest release's values matching ``filters``."""
+    published = app_state().site.values(**filters)
+    frame = published.frame
+    total = len(frame)
+    next_url = None
+    if offset + limit < total:
+        next_url = (
+            f"{PREFIX}/values?{urlencode({**filters, 'limit': limit, 'offset': offset + limit})}"
+        )
+    return {
+        "release": release_json(published.release) if published.release else None,
+        "filters": filters,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next": next_url,
+        "values": value_records(frame.iloc[offset : offset + limit]),
+    }
+
+
 def _args() -> dict[str, list[str]]:
     return {k: request.args.getlist(k) for k in request.args}
 
@@ -244,7 +266,9 @@ def make_blueprint() -> Blueprint:
     def kpis() -> Any:
         check_known(_args(), ())
         catalog = app_state().catalog
-        return jsonify({"kpis": [kpi_json(catalog, k) for k in catalog.kpis]})
+        return cached_json(
+            None, ("kpis",), lambda: {"kpis": [kpi_json(catalog, k) for k in catalog.kpis]}
+        )
 
     @bp.get("/kpis/<code>")
     def kpi(code: str) -> Any:
@@ -252,7 +276,9 @@ def make_blueprint() -> Blueprint:
         catalog = app_state().catalog
         if code not in catalog.kpi_by_code:
             raise NotFoundError(f"no KPI {code!r}; see /api/v1/kpis")
-        return jsonify(kpi_json(catalog, catalog.kpi_by_code[code]))
+        return cached_json(
+            None, ("kpi", code), lambda: kpi_json(catalog, catalog.kpi_by_code[code])
+        )
 
     @bp.get("/values")
     def values() -> Any:
@@ -262,46 +288,52 @@ def make_blueprint() -> Blueprint:
         filters = value_filters(args, state.catalog)
         limit = int_param(args, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
         offset = int_param(args, "offset", 0, low=0, high=MAX_OFFSET)
-        published = state.site.values(**filters.as_dict())
-        frame = published.frame
-        total = len(frame)
-        page = frame.iloc[offset : offset + limit]
-        next_url = None
-        if offset + limit < total:
-            query = {**filters.as_dict(), "limit": limit, "offset": offset + limit}
-            next_url = f"{PREFIX}/values?{urlencode(query)}"
-        return jsonify(
-            {
-                "release": release_json(published.release) if published.release else None,
-                "filters": filters.as_dict(),
-                "total": total,
-                "limit": limit,
-                "offset": offset,
-                "next": next_url,
-                "values": value_records(page),
-            }
+        release = state.site.latest()
+        if release is None:
+            return jsonify(values_json(filters.as_dict(), limit, offset))
+        key = ("values", tuple(filters.as_dict().items()), limit, offset)
+        return cached_json(
+            release.number, key, lambda: values_json(filters.as_dict(), limit, offset)
         )
 
     @bp.get("/releases")
     def releases() -> Any:
         check_known(_args(), ())
-        return jsonify({"releases": [release_json(r) for r in app_state().site.releases()]})
+        site = app_state().site
+        latest = site.latest()
+        if latest is None:
+            return jsonify({"releases": []})
+        return cached_json(
+            latest.number,
+            ("releases",),
+            lambda: {"releases": [release_json(r) for r in site.releases()]},
+        )
 
     @bp.get("/releases/<number>")
     def release(number: str) -> Any:
         check_known(_args(), ())
         if not number.isascii() or not number.isdigit() or int(number) > MAX_RELEASE_NUMBER:
             raise BadParameter("number", "a release number is a whole number")
-        return jsonify(release_detail_json(app_state().site.release(int(number))))
+        site = app_state().site
+        latest = site.latest()
+        if latest is None:  # NOT_FOUND, as the warehouse says it
+            return jsonify(release_detail_json(site.release(int(number))))
+        return cached_json(
+            latest.number,
+            ("release", int(number)),
+            lambda: release_detail_json(site.release(int(number))),
+        )
 
     @bp.get("/districts")
     def districts() -> Any:
         check_known(_args(), ())
-        return jsonify(districts_json(app_state().catalog))
+        catalog = app_state().catalog
+        return cached_json(None, ("districts",), lambda: districts_json(catalog))
 
     @bp.get("/openapi.json")
     def openapi() -> Any:
-        return jsonify(openapi_document(app_state().catalog))
+        catalog = app_state().catalog
+        return cached_json(None, ("openapi",), lambda: openapi_document(catalog))
 
     @bp.get("/", defaults={"rest": ""})
     @bp.get("/<path:rest>")
