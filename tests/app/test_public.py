@@ -171,8 +171,13 @@ def test_a_newer_release_replaces_the_cached_one(
 
 
 def test_demo_comes_from_the_data(published: Database, mini_catalog: Catalog):
-    site = public.PublicSite(published, mini_catalog)
+    now = [1000.0]
+    site = public.PublicSite(published, mini_catalog, clock=lambda: now[0])
     assert not site.demo()
     with published.write() as conn:
         conn.exec_driver_sql("UPDATE submission SET is_demo = TRUE")
+    # the look for demo submissions is trusted for DEMO_MARKER_TTL seconds, then done again
+    now[0] += public.DEMO_MARKER_TTL / 2
+    assert not site.demo()
+    now[0] += public.DEMO_MARKER_TTL
     assert site.demo()
