@@ -26,7 +26,6 @@ from dbmis.app.pages.progress_view import (
     PAYLOAD,
     RESULT,
     SEND,
-    data,
 )
 from dbmis.app.plan_service import default_quarter, quarter_choices
 from dbmis.app.portal_service import size_text
@@ -215,7 +214,7 @@ def form_view(
                     id=EVIDENCE_NAME,
                     className="plan-file-name",
                     role="status",
-                    **data(prefix=ctx.t("plan.form.evidence_chosen") + " "),
+                    **data_attrs(prefix=ctx.t("plan.form.evidence_chosen") + " "),
                 ),
             ],
             className="plan-field",
@@ -249,7 +248,7 @@ def form_view(
                 id=FORM,
                 className="plan-form",
                 role="form",
-                **data(activity=activity.code),
+                **data_attrs(activity=activity.code),
                 **aria(labelledby="plan-form-title"),
             ),
             dcc.Store(id=PAYLOAD),

@@ -5,7 +5,6 @@ reports on, and the reports already sent."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from dash import html
 from dash.development.base_component import Component
@@ -33,11 +32,6 @@ EVIDENCE_NAME = "plan-report-evidence-name"
 RESULT = "plan-report-result"
 MINE = "plan-report-mine"
 ACTIVITIES = "plan-report-activities"
-
-
-def data(**attrs: str) -> dict[str, Any]:
-    """``data-*`` attributes for an html component (read by ``assets/plan.js``)."""
-    return {f"data-{name}": value for name, value in attrs.items()}
 
 
 def form_href(ctx: PageContext, code: str) -> str:
@@ -142,7 +136,6 @@ __all__ = [
     "RESULT",
     "SEND",
     "activities_view",
-    "data",
     "form_href",
     "mine_view",
 ]
